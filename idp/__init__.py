@@ -1,0 +1,1 @@
+"""Yiwang (一网): the identity provider's web app and core."""

@@ -1,0 +1,45 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from idp.services import Services
+from idp.settings import Settings
+from idp.web import csrf, errors, headers, i18n
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    services = services or Services.build(settings)
+    app = Flask(__name__)
+    app.extensions["yiwang"] = services
+    app.config.update(
+        SECRET_KEY=services.keyring.key("web-session")[1],
+        SESSION_COOKIE_NAME="yiwang_web",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
+    i18n.init_app(app)
+    csrf.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    logging.getLogger(__name__).info("Yiwang IdP ready at %s", settings.issuer)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from idp.web.home import bp as home
+
+    for blueprint in (home,):
+        app.register_blueprint(blueprint)

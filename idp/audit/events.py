@@ -1,0 +1,42 @@
+"""The audit vocabulary. Every event has: time, type, outcome, account (id and username when
+known), client id, source IP and user agent, and a small ``detail`` dict.
+
+``detail`` never holds a secret (password, code, token, key) nor a clear ID number or phone.
+"""
+
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+
+
+class EventType(StrEnum):
+    # Authentication. detail: {"door": "person"|"legal", "methods": [...], "reason": ...}
+    LOGIN = "login"
+    LOGIN_MFA = "login.mfa"  # the second-factor step; detail: {"method": "totp"|"recovery"}
+    LOCKOUT = "lockout"  # account or IP temporarily locked; detail: {"scope", "until"}
+    LOGOUT = "logout"  # SSO session ended; detail: {"sid", "initiator"}
+    SESSION_ACT_AS = "session.act_as"  # acting for a legal person; detail: {"legal_person_id"}
+    # Second factors. detail: {"method": "totp"}
+    MFA_ENROL = "mfa.enrol"
+    MFA_REMOVE = "mfa.remove"
+    RECOVERY_CODES_ISSUED = "mfa.recovery_codes"
+    # Accounts. detail: {"fields": [names of changed fields]} (never their values)
+    ACCOUNT_CREATE = "account.create"
+    ACCOUNT_UPDATE = "account.update"
+    ACCOUNT_UNLOCK = "account.unlock"
+    LEGAL_PERSON_CREATE = "legal_person.create"
+    AUTHORISATION_GRANT = "authorisation.grant"
+    AUTHORISATION_REVOKE = "authorisation.revoke"
+    # Tokens and relying parties (OIDC / SAML). detail: {"grant_type", "scope", "jti"...}
+    TOKEN_ISSUE = "token.issue"
+    TOKEN_REFRESH = "token.refresh"
+    TOKEN_REVOKE = "token.revoke"
+    CONSENT = "consent"
+    SAML_ASSERTION = "saml.assertion"
+    CLIENT_CHANGE = "client.change"  # registration, update, disable, secret rotation
+    KEY_ROTATE = "key.rotate"
+    ADMIN_ACTION = "admin.action"
+    ALERT = "alert"

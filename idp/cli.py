@@ -1,0 +1,105 @@
+"""The ``idp`` command: one click group; each package adds its own sub-group."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+
+import click
+
+from idp.settings import Settings, SettingsError
+
+
+class CliError(click.ClickException):
+    """A one-line reason, exit status 1, nothing written."""
+
+
+def with_services(command: Callable) -> Callable:
+    """Give a command the app's Services (database migrated, KEK checked) as first argument."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from idp.services import Services
+
+        try:
+            services = Services.build(Settings.from_env())
+        except SettingsError as exc:
+            raise CliError(str(exc)) from exc
+        try:
+            return command(services, *args, **kwargs)
+        finally:
+            services.db.dispose()
+
+    return wrapper
+
+
+def emit(data: object, as_json: bool, text: str | None = None) -> None:
+    """Print data as JSON for --json, otherwise the human text."""
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(text if text is not None else data)
+
+
+@click.group(help="Yiwang (一网) identity provider.")
+@click.option("--verbose", "-v", is_flag=True, help="Log at DEBUG level.")
+def idp(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+@idp.command()
+@click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True, help="host:port")
+@click.option("--workers", "-w", default=1, show_default=True, help="gunicorn worker processes")
+@click.option("--threads", default=4, show_default=True, help="threads per worker")
+def serve(bind: str, workers: int, threads: int) -> None:
+    """Serve the IdP with gunicorn (stops cleanly on SIGTERM)."""
+    from idp.server import serve as run_server
+
+    try:
+        run_server(Settings.from_env(), bind=bind, workers=workers, threads=threads)
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+
+
+@idp.group()
+def db() -> None:
+    """The SQL database."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending Alembic migration."""
+    from idp.db import Database
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.resolved_database_url)
+    database.upgrade()
+    database.dispose()
+    click.echo("database is up to date")
+
+
+def _add_subcommands() -> None:
+    # Each package owns its commands; they are attached here so `idp --help` lists all.
+    from idp.store.cli import store
+
+    for group in (store,):
+        idp.add_command(group)
+
+
+_add_subcommands()
+
+
+def main() -> None:
+    idp(prog_name="idp")

@@ -1,0 +1,42 @@
+"""Production serving on gunicorn: migrate once, then fork workers that each build the app."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from idp.settings import Settings
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, settings: Settings, options: dict) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from idp.app import create_app
+        from idp.services import Services
+
+        # The master migrated already; workers only open what exists.
+        return create_app(self.settings, services=Services.build(self.settings, upgrade=False))
+
+
+def serve(settings: Settings, *, bind: str, workers: int, threads: int) -> None:
+    from idp.bootstrap import prepare
+
+    prepare(settings)  # schema, KEK check and first-start admin, before any worker forks
+    options = {
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        # Query strings can carry codes and tokens: log the path only.
+        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+    }
+    _Gunicorn(settings, options).run()

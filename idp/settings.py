@@ -1,0 +1,109 @@
+"""The one settings object, loaded once from ``IDP_*`` environment variables.
+
+Every field documents itself here; the README's table is generated from the same names.
+Secrets may be given as ``IDP_X_FILE`` pointing at a file instead of ``IDP_X``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; start-up stops with this message."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Public base URL of the IdP; every token's `iss`. https in production.
+    issuer: str = "http://127.0.0.1:8000"
+    # Folder for the embedded database, the generated KEK and other local state.
+    data_dir: Path = Path("instance")
+    # SQLAlchemy URL; default is SQLite at <data_dir>/yiwang.db.
+    database_url: str = ""
+    # Redis URL for the ephemeral Store; empty keeps it in the SQL database.
+    redis_url: str = ""
+    # Prefix of every Store key (lets several deployments or tests share one Redis).
+    store_prefix: str = "yiwang:"
+    # Key-encryption key, base64 of 32 bytes. Empty: generated into <data_dir>/kek (dev only).
+    kek: str = ""
+    # argon2id cost for person passwords (OWASP minimum: 19 MiB, t=2, p=1).
+    argon2_memory_kib: int = 19456
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+    # SSO session lifetimes in seconds: absolute (from login) and idle (since last use).
+    session_absolute_seconds: int = 8 * 3600
+    session_idle_seconds: int = 30 * 60
+    # Brute-force protection (as Keycloak's): failures before delays start, delay base and
+    # cap, failures before a temporary lockout, its length, and the counting window.
+    lockout_free_failures: int = 3
+    lockout_delay_seconds: int = 1
+    lockout_max_delay_seconds: int = 60
+    lockout_threshold: int = 10
+    lockout_seconds: int = 15 * 60
+    lockout_window_seconds: int = 12 * 3600
+    ip_failure_threshold: int = 100
+    # Password policies: minimum lengths for citizens (NIST 800-63B) and admins (GB/T 22239).
+    person_password_min: int = 8
+    admin_password_min: int = 12
+    # Language used when Accept-Language names none we have.
+    default_language: str = "zh"
+    # Honour X-Forwarded-For/-Proto from this many proxies in front of the IdP.
+    trusted_proxies: int = 0
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.issuer.startswith("https://")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'yiwang.db').resolve()}"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``IDP_<FIELD>`` (or ``IDP_<FIELD>_FILE``) variables."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            name = f"IDP_{f.name.upper()}"
+            raw = env.get(name)
+            if raw is None and env.get(name + "_FILE"):
+                raw = Path(env[name + "_FILE"]).read_text().strip()
+            if raw is None:
+                continue
+            values[f.name] = _convert(f.name, f.type, raw)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if not self.issuer.startswith(("https://", "http://")):
+            raise SettingsError("IDP_ISSUER must be an http(s) URL")
+        if self.issuer.endswith("/"):
+            raise SettingsError("IDP_ISSUER must not end with '/'")
+        if self.issuer.startswith("http://") and not _is_loopback(self.issuer):
+            log.warning("IDP_ISSUER is plain http on a non-loopback host: use https in production")
+        if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
+            log.warning("argon2 parameters below OWASP's minimum: acceptable for tests only")
+
+
+def _convert(name: str, kind: object, raw: str) -> object:
+    kind = str(kind)
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "Path":
+            return Path(raw)
+    except ValueError as exc:
+        raise SettingsError(f"IDP_{name.upper()} must be an integer, got {raw!r}") from exc
+    return raw
+
+
+def _is_loopback(url: str) -> bool:
+    host = url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+    return host in {"127.0.0.1", "localhost", "[::1]"}

@@ -1,0 +1,18 @@
+"""``idp store``: housekeeping of the ephemeral Store."""
+
+import click
+
+from idp.cli import with_services
+
+
+@click.group()
+def store() -> None:
+    """The ephemeral Store (sessions, codes, counters)."""
+
+
+@store.command()
+@with_services
+def purge(services) -> None:
+    """Remove expired entries (SQL backend; Redis expires them itself)."""
+    purge_expired = getattr(services.store, "purge", None)
+    click.echo(f"removed {purge_expired() if purge_expired else 0} expired entries")

@@ -1,0 +1,1 @@
+"""Web plumbing shared by every page: CSRF, languages, security headers, error pages."""

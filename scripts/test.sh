@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make test`: install what the suite needs where missing, start PostgreSQL and Redis where
+# none answer, then run ruff and the whole suite. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+
+# System packages: LDAP headers (python-ldap), slapd, xmlsec1, Chromium, PostgreSQL, Redis.
+need=()
+for pair in slapd:slapd ldapadd:ldap-utils xmlsec1:xmlsec1 chromium:chromium \
+            redis-server:redis-server pg_ctlcluster:postgresql; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
+done
+for header in /usr/include/ldap.h:libldap2-dev /usr/include/sasl/sasl.h:libsasl2-dev; do
+  [ -e "${header%%:*}" ] || need+=("${header#*:}")
+done
+command -v cc >/dev/null 2>&1 || need+=(build-essential)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing system packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+# Python: the project with every extra, in .venv.
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -e ".[all]"
+
+# Node relying-party library for the interoperability tests (when they exist).
+if [ -f tests/interop/package.json ] && command -v npm >/dev/null 2>&1; then
+  (cd tests/interop && npm install --no-audit --no-fund --silent)
+fi
+
+scripts/services.sh
+
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,155 @@
+"""Fixtures shared by every feature: real SQLite, PostgreSQL and Redis, and a live server.
+
+PostgreSQL: ``IDP_TEST_PG`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432``); each test
+run creates its own database and drops it at the end. Redis: ``IDP_TEST_REDIS`` (default
+``redis://127.0.0.1:6379/0``); each test gets its own key prefix.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from idp.db import Base, Database
+from idp.settings import Settings
+
+PG_SERVER = os.environ.get("IDP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("IDP_TEST_REDIS", "redis://127.0.0.1:6379/0")
+TEST_KEK = base64.b64encode(secrets.token_bytes(32)).decode()
+# Cheap argon2 for the suite; the login benchmark measures the real parameters.
+CHEAP_ARGON2 = {"argon2_memory_kib": 1024, "argon2_time_cost": 1}
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test run."""
+    name = f"yiwang_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{PG_SERVER}/{name}"
+    database = Database(url)
+    database.upgrade()
+    database.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once is faster)."""
+    path = tmp_path_factory.mktemp("template") / "yiwang.db"
+    database = Database(f"sqlite:///{path}")
+    database.upgrade()
+    database.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request) -> str:
+    """Parametrise a test over both SQL databases."""
+    return request.param
+
+
+@pytest.fixture
+def database_url(request, tmp_path, sqlite_template) -> Iterator[str]:
+    """SQLite by default; PostgreSQL where the test asks (the `backend` fixture)."""
+    kind = request.getfixturevalue("backend") if "backend" in request.fixturenames else "sqlite"
+    if kind == "postgres":
+        url = request.getfixturevalue("pg_database_url")
+        yield url
+        _truncate_all(url)
+    else:
+        shutil.copy(sqlite_template, tmp_path / "yiwang.db")
+        yield f"sqlite:///{tmp_path / 'yiwang.db'}"
+
+
+def _truncate_all(url: str) -> None:
+    import idp.models  # noqa: F401 - registers every table on Base.metadata
+
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def redis_store_url() -> str:
+    return REDIS_URL
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    """Settings for one test: its own data dir, database, and Store prefix."""
+    return Settings(
+        issuer="http://127.0.0.1:8000",
+        data_dir=tmp_path,
+        database_url=database_url,
+        store_prefix=f"t{secrets.token_hex(4)}:",
+        kek=TEST_KEK,
+        **CHEAP_ARGON2,
+    )
+
+
+@pytest.fixture
+def redis_settings(settings) -> Settings:
+    return replace(settings, redis_url=REDIS_URL)
+
+
+@pytest.fixture
+def app(settings):
+    from idp.app import create_app
+
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["yiwang"].db.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@contextmanager
+def running(app) -> Iterator[str]:
+    """Serve app on a free loopback port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(settings):
+    """An app served on a real port whose issuer is that port's URL: (app, base_url)."""
+    from idp.app import create_app
+
+    server = make_server("127.0.0.1", 0, None, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app = create_app(replace(settings, issuer=base))
+    server.app = app
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, base
+    server.shutdown()
+    thread.join(timeout=5)
+    app.extensions["yiwang"].db.dispose()
