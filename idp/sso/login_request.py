@@ -1,0 +1,42 @@
+"""The protocol-neutral hand-off from OIDC or SAML to the login pages (node's Interaction)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+
+from idp.store import Store
+
+LOGIN_REQUEST_TTL = 30 * 60
+
+
+@dataclass
+class LoginRequest:
+    return_to: str  # where the browser resumes the protocol flow after login (a local path)
+    protocol: str  # "oidc" | "saml"
+    client_id: str | None = None
+    client_name: str | None = None
+    force_login: bool = False  # prompt=login, ForceAuthn, or max_age exceeded
+    min_level: int = 1  # assurance level the relying party needs (acr_values, policy)
+    login_hint: str | None = None
+    door: str | None = None  # "person" | "legal": which door of the portal to open
+    created_at: int = field(default_factory=lambda: int(time.time()))
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+
+
+def save_login_request(store: Store, request: LoginRequest) -> str:
+    store.put(f"login:{request.id}", json.dumps(asdict(request)), LOGIN_REQUEST_TTL)
+    return request.id
+
+
+def load_login_request(store: Store, request_id: str | None) -> LoginRequest | None:
+    if not request_id:
+        return None
+    raw = store.get(f"login:{request_id}")
+    return LoginRequest(**json.loads(raw)) if raw else None
+
+
+def drop_login_request(store: Store, request_id: str) -> None:
+    store.delete(f"login:{request_id}")

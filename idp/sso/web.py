@@ -1,0 +1,39 @@
+"""The SSO cookie for blueprints: read the current session, set and clear the cookie.
+
+Other blueprints (OIDC authorize, SAML SSO, "my account") call ``current_session()``; only the
+login and logout views set or clear the cookie.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Response, request
+
+from idp.services import services
+from idp.sso.session import COOKIE_NAME, SsoSession
+
+
+def current_session() -> tuple[str, SsoSession] | None:
+    """(cookie token, live SsoSession) for this request's SSO cookie, or None."""
+    token = request.cookies.get(COOKIE_NAME)
+    session = services().sessions.load(token) if token else None
+    return (token, session) if token and session else None
+
+
+def set_session_cookie(response: Response, token: str, session: SsoSession) -> None:
+    """HttpOnly, SameSite=Lax (the OIDC/SAML redirects back to us are top-level GETs, which
+    Lax allows), Secure on https issuers, and no longer-lived than the absolute lifetime."""
+    svc = services()
+    remaining = session.created_at + svc.settings.session_absolute_seconds - int(time.time())
+    response.set_cookie(
+        COOKIE_NAME, token, max_age=max(0, remaining), path="/", httponly=True,
+        samesite="Lax", secure=svc.settings.secure_cookies,
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    svc = services()
+    response.delete_cookie(
+        COOKIE_NAME, path="/", httponly=True, samesite="Lax", secure=svc.settings.secure_cookies
+    )
