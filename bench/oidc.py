@@ -39,6 +39,7 @@ IDP = str(ROOT / ".venv" / "bin" / "idp")
 PASSWORD = "correct horse battery staple 7"  # noqa: S105 - a benchmark account
 SCENARIOS = ("roam", "cc", "introspect", "discovery")
 SITES = 20  # relying parties the roaming browser visits in turn
+THREADS = 4  # per gunicorn worker
 
 
 def free_port() -> int:
@@ -95,7 +96,7 @@ def seed_yiwang(env: dict) -> tuple[list[dict], dict]:
         sites.append({"client_id": client["client_id"], "client_secret": client["client_secret"],
                       "redirect_uri": redirect})
     api = idp(env, "clients", "add", "--name", "department api", "--redirect-uri",
-              "http://127.0.0.1:9/api/cb", "--grant-type", "client_credentials",
+              "http://127.0.0.1:9/api/cb", "--client-credentials",
               "--scope", "api", "--first-party", "--json")
     return sites, {"client_id": api["client_id"], "client_secret": api["client_secret"],
                    "redirect_uri": "http://127.0.0.1:9/api/cb"}
@@ -112,8 +113,10 @@ def yiwang_session_cookie(base: str) -> str:
 
 @contextmanager
 def yiwang_server(env: dict, port: int, workers: int):
+    # gthread workers: threads share the GIL (no extra CPU) but keep connections alive, as
+    # node does; gunicorn's sync worker closes each one and the load client pays a reconnect.
     proc = subprocess.Popen([IDP, "serve", "--bind", f"127.0.0.1:{port}", "--workers",
-                             str(workers), "--threads", "1"], env=env,
+                             str(workers), "--threads", str(THREADS)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")

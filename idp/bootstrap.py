@@ -7,6 +7,21 @@ from idp.settings import Settings
 
 
 def prepare(settings: Settings) -> None:
-    """Migrate the schema and check the KEK (fails with its message), in the master process."""
+    """Migrate the schema and check the KEK (fails with its message), in the master process;
+    on a first start, create the bootstrap administrator and show its password once."""
+    from idp.accounts.bootstrap import BOOTSTRAP_USERNAME, ensure_bootstrap_admin
+
     services = Services.build(settings)
-    services.db.dispose()
+    try:
+        password = ensure_bootstrap_admin(services)
+    finally:
+        services.db.dispose()
+    if password:
+        # A one-time secret: printed to the operator's terminal, never through logging.
+        print(
+            "\n初始管理员已创建 / Bootstrap administrator created\n"
+            f"  username: {BOOTSTRAP_USERNAME}\n  password: {password}\n"
+            "首次登录须修改密码；此密码不会再次显示。\n"
+            "It must be changed at first login and will not be shown again.\n",
+            flush=True,
+        )

@@ -92,10 +92,19 @@ def db_upgrade() -> None:
 
 def _add_subcommands() -> None:
     # Each package owns its commands; they are attached here so `idp --help` lists all.
+    from admin.roles_cli import admin
+    from clients.cli import clients
+    from idp.accounts.cli import users
+    from idp.audit.cli import audit
+    from idp.demo.cli import demo
     from idp.store.cli import store
+    from keys.cli import keys
 
-    for group in (store,):
+    for group in (store, users, keys, audit, clients, admin, demo):
         idp.add_command(group)
+    from clients.saml.cli import attach as attach_saml  # add-saml, list-saml, disable-saml
+
+    attach_saml(clients)
 
 
 _add_subcommands()

@@ -1,5 +1,13 @@
 """Imports every module that defines tables, so Base.metadata knows the whole schema."""
 
+import admin.roles  # noqa: F401
+import clients.consent  # noqa: F401
+import clients.models  # noqa: F401
+import clients.saml.models  # noqa: F401
+import idp.accounts.models  # noqa: F401
 import idp.audit.record  # noqa: F401
+import idp.authn.models  # noqa: F401
+import idp.oidc.models  # noqa: F401
 import idp.store.sql_store  # noqa: F401
 import keys.data_keys  # noqa: F401
+import keys.models  # noqa: F401

@@ -6,12 +6,16 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from idp.accounts.passwords import Passwords
+from idp.audit.partitions import ensure_partitions
 from idp.db import Database
 from idp.settings import Settings
+from idp.sso.session import SessionService
 from idp.store import Store, make_store
 from keys.data_keys import Keyring
 from keys.kek import load_kek
 from keys.sealing import BlindIndex, FieldCipher
+from keys.signing import SigningKeys
 
 
 @dataclass
@@ -22,6 +26,9 @@ class Services:
     keyring: Keyring
     cipher: FieldCipher
     blind_index: BlindIndex
+    sessions: SessionService
+    passwords: Passwords  # argon2id at the settings' cost (idp.accounts)
+    signing_keys: SigningKeys  # JWT signing/verifying, JWKS, SAML cert (keys.signing)
 
     @classmethod
     def build(cls, settings: Settings, *, upgrade: bool = True) -> Services:
@@ -30,15 +37,20 @@ class Services:
         db = Database(settings.resolved_database_url)
         if upgrade:
             db.upgrade()
+            ensure_partitions(db)  # the audit table's coming months (PostgreSQL)
         keyring = Keyring(db, load_kek(settings))
         keyring.check()
+        store = make_store(settings, db)
         return cls(
             settings=settings,
             db=db,
-            store=make_store(settings, db),
+            store=store,
             keyring=keyring,
             cipher=FieldCipher(keyring),
             blind_index=BlindIndex(keyring),
+            sessions=SessionService(store, settings),
+            passwords=Passwords(settings),
+            signing_keys=SigningKeys(db, keyring, settings),
         )
 
 

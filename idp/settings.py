@@ -55,6 +55,26 @@ class Settings:
     default_language: str = "zh"
     # Honour X-Forwarded-For/-Proto from this many proxies in front of the IdP.
     trusted_proxies: int = 0
+    # Keys (keys/): RSA size of new RS256/PS256/SAML keys (2048 or 3072); automatic rotation
+    # every N days (0: only `idp keys rotate`); how long a retired key stays published = the
+    # longest lifetime of any token or assertion we sign; JWKS Cache-Control max-age, kept
+    # far shorter than the time a `next` key is published before it signs.
+    rsa_key_bits: int = 2048
+    key_rotation_days: int = 0
+    longest_token_seconds: int = 24 * 3600
+    jwks_max_age_seconds: int = 300
+    # OpenID Connect provider (idp/oidc/): algorithm of RFC 9068 access tokens (ES256 signs
+    # ~12x faster than RS256 here); timeout in seconds of each back-channel logout POST.
+    oidc_access_token_alg: str = "ES256"
+    oidc_backchannel_timeout: int = 2
+
+    # Audit (idp/audit/): days events are kept (180 is the legal minimum and the floor);
+    # alerts: within each window of N seconds, failed logins from one IP across this many
+    # distinct accounts (credential stuffing), or against one account from this many IPs.
+    audit_retention_days: int = 180
+    alert_window_seconds: int = 600
+    alert_ip_accounts: int = 20
+    alert_account_ips: int = 10
 
     @property
     def secure_cookies(self) -> bool:
@@ -88,6 +108,8 @@ class Settings:
             raise SettingsError("IDP_ISSUER must not end with '/'")
         if self.issuer.startswith("http://") and not _is_loopback(self.issuer):
             log.warning("IDP_ISSUER is plain http on a non-loopback host: use https in production")
+        if self.audit_retention_days < 180:
+            raise SettingsError("IDP_AUDIT_RETENTION_DAYS must be at least 180 (legal minimum)")
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             log.warning("argon2 parameters below OWASP's minimum: acceptable for tests only")
 

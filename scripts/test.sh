@@ -11,7 +11,9 @@ for pair in slapd:slapd ldapadd:ldap-utils xmlsec1:xmlsec1 chromium:chromium \
             redis-server:redis-server pg_ctlcluster:postgresql; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
-for header in /usr/include/ldap.h:libldap2-dev /usr/include/sasl/sasl.h:libsasl2-dev; do
+# (the font lets screenshots of Chinese pages show characters rather than boxes)
+for header in /usr/include/ldap.h:libldap2-dev /usr/include/sasl/sasl.h:libsasl2-dev \
+              /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc:fonts-wqy-zenhei; do
   [ -e "${header%%:*}" ] || need+=("${header#*:}")
 done
 command -v cc >/dev/null 2>&1 || need+=(build-essential)

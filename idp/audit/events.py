@@ -39,4 +39,12 @@ class EventType(StrEnum):
     CLIENT_CHANGE = "client.change"  # registration, update, disable, secret rotation
     KEY_ROTATE = "key.rotate"
     ADMIN_ACTION = "admin.action"
+    # Admin roles (admin/roles.py). detail: {"role", "department", "reason" on refusal}
+    ROLE_GRANT = "role.grant"
+    ROLE_REVOKE = "role.revoke"
+    # The audit log itself. export detail: {"filter", "format", "events"};
+    # prune detail: {"cutoff", "partitions", "events"}
+    AUDIT_EXPORT = "audit.export"
+    AUDIT_PRUNE = "audit.prune"
+    # detail: {"kind": "credential_stuffing"|"many_ips_one_account", "count", "window_seconds"}
     ALERT = "alert"

@@ -1,4 +1,4 @@
-"""Writing audit events."""
+"""Writing audit events: each one is linked into the day's hash chain (``idp.audit.chain``)."""
 
 from __future__ import annotations
 
@@ -6,27 +6,43 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from idp.audit import chain
 from idp.audit.events import EventType, Outcome
 from idp.db import Base, utcnow
 
 
 class AuditEvent(Base):
+    """One audit event. On PostgreSQL the table is partitioned by month on ``at`` and its
+    primary key is (id, at), as a partitioned table's keys must hold the partition column
+    (migration 0008); ``id`` alone is unique there too, drawn from one sequence."""
+
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # The console's filters, each newest first over a time range.
+        Index("ix_audit_events_account_id_at", "account_id", "at"),
+        Index("ix_audit_events_ip_at", "ip", "at"),
+        Index("ix_audit_events_client_id_at", "client_id", "at"),
+        Index("ix_audit_events_type_outcome_at", "type", "outcome", "at"),
+    )
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    type: Mapped[str] = mapped_column(String(48), index=True)
+    type: Mapped[str] = mapped_column(String(48))
     outcome: Mapped[str] = mapped_column(String(16))
-    account_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    account_id: Mapped[str | None] = mapped_column(String(36))
     username: Mapped[str | None] = mapped_column(String(128))
-    client_id: Mapped[str | None] = mapped_column(String(128), index=True)
-    ip: Mapped[str | None] = mapped_column(String(64), index=True)
+    client_id: Mapped[str | None] = mapped_column(String(128))
+    ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(256))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The hash chain (idp.audit.chain): which chain of the day, the link and the seal.
+    lane: Mapped[int] = mapped_column(SmallInteger, default=0)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 @dataclass(frozen=True)
@@ -52,13 +68,17 @@ def record(
     client_id: str | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    """Add one event to the caller's transaction (it lands or rolls back with the change)."""
+    """Add one event to the caller's transaction (it lands or rolls back with the change).
+
+    The event is chained and flushed at once; the day's chain stays locked until the caller's
+    transaction ends, so call it near the end of long transactions.
+    """
     actor = actor or SYSTEM_ACTOR
     event = AuditEvent(
-        type=str(type), outcome=str(outcome), account_id=account_id, username=username,
-        client_id=client_id, ip=actor.ip, user_agent=(actor.user_agent or "")[:256] or None,
-        detail=detail,
+        at=utcnow(), type=str(type), outcome=str(outcome), account_id=account_id,
+        username=username, client_id=client_id, ip=actor.ip,
+        user_agent=(actor.user_agent or "")[:256] or None, detail=chain.plain_detail(detail),
     )
-    session.add(event)
+    chain.append(session, event)
     return event
 

@@ -1,0 +1,1 @@
+"""The admin console and its role model (``admin.roles``: separation of duties)."""

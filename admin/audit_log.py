@@ -1,0 +1,89 @@
+"""The audit page's service: filters from the officer's words, keyset pages, exports.
+
+Finding and exporting go through ``idp.audit.query`` (one filter for pages and the SIEM
+export). Times typed on the page are China Standard Time (UTC+8); stored times are UTC.
+An export is itself recorded (who exported what filter), so the audit is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta, timezone
+
+from admin.access import require
+from admin.errors import AdminError
+from admin.principal import Admin
+from admin.roles import Permission
+from admin.trail import record_action
+from idp.accounts.service import find_person_by_username
+from idp.audit import EventType, Outcome, formats, query
+from idp.audit.query import AuditFilter, Cursor, Page
+
+CST = timezone(timedelta(hours=8))
+FILTER_FIELDS = ("since", "until", "account", "client_id", "ip", "type", "outcome")
+
+
+def parse_filter(services, args: Mapping[str, str]) -> AuditFilter:
+    """An AuditFilter from the page's (or API's) parameters; AdminError on a malformed one."""
+    def text(name: str, limit: int = 128) -> str | None:
+        return (args.get(name) or "").strip()[:limit] or None
+
+    kind, outcome = text("type", 48), text("outcome", 16)
+    if kind is not None and kind not in {e.value for e in EventType}:
+        raise AdminError("bad_input", f"type: unknown event type {kind!r}")
+    if outcome is not None and outcome not in {o.value for o in Outcome}:
+        raise AdminError("bad_input", "outcome: success or failure")
+    return AuditFilter(
+        since=_time(text("since", 32), "since"), until=_time(text("until", 32), "until"),
+        account_id=_account(services, text("account", 64)), client_id=text("client_id"),
+        ip=text("ip", 64), type=kind, outcome=outcome,
+    )
+
+
+def _time(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise AdminError("bad_input", f"{name}: YYYY-MM-DDTHH:MM") from exc
+    return moment.replace(tzinfo=CST) if moment.tzinfo is None else moment
+
+
+def _account(services, value: str | None) -> str | None:
+    """A username is looked up; anything else is taken as an account id."""
+    if value is None:
+        return None
+    person = find_person_by_username(services, value)
+    return person.id if person else value
+
+
+def search(
+    services, admin: Admin, filter: AuditFilter, cursor: str | None, limit: int = 50
+) -> Page:
+    require(admin, Permission.AUDIT_READ)
+    after = None
+    if cursor:
+        try:
+            after = Cursor.parse(cursor[:64])
+        except ValueError as exc:
+            raise AdminError("bad_input", "cursor") from exc
+    with services.db.session() as session:
+        return query.search(session, filter, after, limit)
+
+
+def export(services, admin: Admin, filter: AuditFilter, fmt: str) -> Iterator[str]:
+    """The lines of the export file (CSV or JSON Lines), streamed batch by batch."""
+    require(admin, Permission.AUDIT_EXPORT)
+    if fmt not in formats.FORMATS:
+        raise AdminError("bad_input", f"format: one of {', '.join(formats.FORMATS)}")
+    with services.db.begin() as session:
+        record_action(session, admin, "audit.export", "export", target=fmt,
+                      after={k: str(v) for k, v in vars(filter).items() if v is not None})
+    return formats.lines(fmt, query.export(services.db, filter))
+
+
+def local(moment: datetime) -> str:
+    """A stored time as the page shows it (CST)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(CST).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,47 @@
+"""The audit page (audit administrator): filters, keyset pages, CSV / JSON Lines export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Response, render_template, request, stream_with_context
+
+from admin import audit_log
+from admin.access import allowed
+from admin.roles import Permission
+from admin.web import bp
+from admin.web.guard import page
+from idp.audit import EventType, Outcome
+from idp.services import services
+
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
+
+
+@bp.get("/audit")
+@page(Permission.AUDIT_READ)
+def audit(admin):
+    filter = audit_log.parse_filter(services(), request.args)
+    result = audit_log.search(services(), admin, filter, request.args.get("after"))
+    kept = {k: request.args.get(k, "") for k in audit_log.FILTER_FIELDS}
+    return render_template(
+        "admin/audit.html", page=result, form=kept,
+        types=[e.value for e in EventType], outcomes=[o.value for o in Outcome],
+        query={k: v for k, v in kept.items() if v},
+        can_export=allowed(admin, Permission.AUDIT_EXPORT),
+    )
+
+
+@bp.get("/audit/export.<fmt>")
+@page(Permission.AUDIT_EXPORT)
+def audit_export(admin, fmt):
+    return export_response(admin, fmt)
+
+
+def export_response(admin, fmt: str) -> Response:
+    filter = audit_log.parse_filter(services(), request.args)
+    lines = audit_log.export(services(), admin, filter, fmt)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Response(stream_with_context(lines), mimetype=MEDIA_TYPES[fmt].split(";")[0],
+                    content_type=MEDIA_TYPES[fmt], headers={
+                        "Content-Disposition": f'attachment; filename="audit-{stamp}.{fmt}"',
+                        "Cache-Control": "no-store"})

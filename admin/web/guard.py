@@ -1,0 +1,100 @@
+"""Who may use a console view: a live console session, an admin role, then the permission.
+
+``page(permission)`` and ``api(permission)`` wrap views; the permission check itself is the
+role model's (``admin.access``): here, that it holds in some department; the service
+functions then check the department of the object touched. Domain errors become the
+surface's answer in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from collections.abc import Callable
+
+from flask import g, jsonify, redirect, request, session, url_for
+
+from admin.access import Refused, load_grants, require_somewhere
+from admin.errors import AdminError
+from admin.principal import Admin
+from admin.web import session as console
+from clients.errors import ClientError
+from idp.audit import Actor
+from idp.services import services
+from idp.web.errors import render_error
+from idp.web.i18n import language, t
+
+
+def actor() -> Actor:
+    return Actor(ip=request.remote_addr, user_agent=request.user_agent.string or None)
+
+
+def current_admin() -> Admin | None:
+    """The signed-in administrator of this request (cached on ``g``), or None."""
+    if "admin" not in g:
+        data = console.current()
+        g.admin = None
+        if data is not None:
+            grants = load_grants(services(), data["account_id"])
+            g.admin = Admin(data["account_id"], data["username"], grants, actor())
+    return g.admin
+
+
+def page(permission=None) -> Callable:
+    """A console page: sign-in first, then an admin role, then the permission (if any)."""
+    def wrap(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            admin = current_admin()
+            if admin is None:
+                return redirect(url_for("admin.login", next=request.full_path), code=303)
+            try:
+                if not admin.grants:
+                    raise Refused("no admin role")
+                if permission is not None:
+                    require_somewhere(admin, permission)
+                return view(admin, *args, **kwargs)
+            except Refused:
+                return render_error(403)
+            except AdminError as exc:
+                return render_error(exc.status, exc.describe(language()))
+            except ClientError as exc:
+                return render_error(exc.status, exc.description)
+        return guarded
+    return wrap
+
+
+def api(permission=None) -> Callable:
+    """A JSON API view: the same checks; writes also need the X-CSRF-Token header (the
+    session's CSRF token), since the console session rides in a cookie."""
+    def wrap(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            admin = current_admin()
+            if admin is None:
+                return error(401, "login_required", t("请先登录管理控制台。", "Sign in first."))
+            if request.method not in ("GET", "HEAD") and not _csrf_ok():
+                return error(403, "csrf", t("缺少或错误的 CSRF 令牌。", "Bad CSRF token."))
+            try:
+                if not admin.grants:
+                    raise Refused("no admin role")
+                if permission is not None:
+                    require_somewhere(admin, permission)
+                return view(admin, *args, **kwargs)
+            except Refused:
+                return error(403, "forbidden", t("没有权限执行此操作。", "Not allowed."))
+            except AdminError as exc:
+                return error(exc.status, exc.code, exc.describe(language()))
+            except ClientError as exc:
+                return error(exc.status, exc.error, exc.description)
+        return guarded
+    return wrap
+
+
+def error(status: int, code: str, description: str):
+    return jsonify({"error": code, "error_description": description}), status
+
+
+def _csrf_ok() -> bool:
+    sent, expected = request.headers.get("X-CSRF-Token", ""), session.get("csrf", "")
+    return bool(expected) and hmac.compare_digest(sent, expected)

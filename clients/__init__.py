@@ -1,0 +1,1 @@
+"""The relying-party registry: OIDC clients (here) and SAML service providers (``saml/``)."""

@@ -1,0 +1,168 @@
+"""``idp clients``: register and manage OIDC relying parties from the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from clients import registry
+from clients.errors import ClientError
+from clients.initial_tokens import DEFAULT_TTL, MAX_TTL, issue_initial_access_token
+from clients.metadata import to_metadata
+from clients.validation import SIGNING_ALGS
+from idp.audit import SYSTEM_ACTOR
+from idp.cli import CliError, emit, with_services
+
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _call(function: Callable, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return function(*args, **kwargs)
+    except ClientError as exc:
+        raise CliError(f"{exc.error}: {exc.description}") from exc
+
+
+@click.group()
+def clients() -> None:
+    """OIDC relying parties (department systems)."""
+
+
+@clients.command()
+@click.option("--name", required=True, help="Display name, e.g. 公积金中心.")
+@click.option("--redirect-uri", "redirect_uris", multiple=True, help="Repeat for several.")
+@click.option("--post-logout-redirect-uri", "post_logout", multiple=True)
+@click.option("--backchannel-logout-uri")
+@click.option("--frontchannel-logout-uri")
+@click.option("--public", is_flag=True, help="No secret (auth method none; PKCE required).")
+@click.option("--native", is_flag=True, help="A native app (custom schemes, loopback ports).")
+@click.option("--department", help="Owning department.")
+@click.option("--scope", "scopes", multiple=True, help="Allowed scope (default: openid "
+              "profile email phone address). Repeat for several.")
+@click.option("--claim", "claims", multiple=True, help="Allowed claim (default: those of the "
+              "allowed scopes). Repeat for several.")
+@click.option("--pairwise", is_flag=True, help="Pairwise subject identifiers.")
+@click.option("--min-level", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option("--alg", type=click.Choice(SIGNING_ALGS), default="RS256", show_default=True,
+              help="ID token signing algorithm.")
+@click.option("--first-party", is_flag=True, help="Government first-party: no consent page.")
+@click.option("--refresh", is_flag=True, help="Refresh tokens without offline_access.")
+@click.option("--client-credentials", is_flag=True, help="Also allow client_credentials.")
+@JSON
+@with_services
+def add(services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[str, ...],
+        backchannel_logout_uri: str | None, frontchannel_logout_uri: str | None, public: bool,
+        native: bool, department: str | None, scopes: tuple[str, ...], claims: tuple[str, ...],
+        pairwise: bool, min_level: int, alg: str, first_party: bool, refresh: bool,
+        client_credentials: bool, as_json: bool) -> None:
+    """Register a client; prints its client_id and secret (shown only this once)."""
+    grants = ["authorization_code"] if redirect_uris or not client_credentials else []
+    metadata: dict[str, Any] = {
+        "client_name": name, "redirect_uris": list(redirect_uris),
+        "post_logout_redirect_uris": list(post_logout),
+        "backchannel_logout_uri": backchannel_logout_uri,
+        "frontchannel_logout_uri": frontchannel_logout_uri,
+        "token_endpoint_auth_method": "none" if public else "client_secret_basic",
+        "application_type": "native" if native else "web",
+        "grant_types": grants + (["client_credentials"] if client_credentials else []),
+        "department": department, "subject_type": "pairwise" if pairwise else "public",
+        "min_level": min_level, "id_token_signed_response_alg": alg,
+        "first_party": first_party, "allow_refresh": refresh,
+    }
+    if scopes:
+        metadata["scope"] = " ".join(scopes)
+    if claims:
+        metadata["allowed_claims"] = list(claims)
+    metadata = {k: v for k, v in metadata.items() if v is not None}
+    client, secret = _call(registry.register_client, services, metadata, SYSTEM_ACTOR)
+    data = {**to_metadata(client, policy=True), "client_secret": secret}
+    text = f"client_id:     {client.client_id}\n" + (
+        f"client_secret: {secret}\n(the secret is shown only now: store it safely)"
+        if secret else "(public client: no secret)"
+    )
+    emit(data, as_json, text)
+
+
+@clients.command("list")
+@click.option("--department", help="Only this department's clients.")
+@JSON
+@with_services
+def list_(services, department: str | None, as_json: bool) -> None:
+    """Every client: id, state, department, name."""
+    rows = [to_metadata(c, policy=True) for c in registry.list_clients(
+        services, department=department)]
+    lines = [f"{r['client_id']}  {'disabled' if r['disabled'] else 'active  '}  "
+             f"{r.get('department') or '-'}  {r['client_name']}" for r in rows]
+    emit(rows, as_json, "\n".join(lines) if rows else "no clients")
+
+
+@clients.command()
+@click.argument("client_id")
+@JSON
+@with_services
+def show(services, client_id: str, as_json: bool) -> None:
+    """One client's registration and policy (never its secret)."""
+    with services.db.session() as session:
+        client = registry.get_client(session, client_id)
+    if client is None:
+        raise CliError(f"no client {client_id!r}")
+    data = to_metadata(client, policy=True)
+    emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+
+
+@clients.command()
+@click.argument("client_id")
+@with_services
+def disable(services, client_id: str) -> None:
+    """Refuse every authorization and token for the client from now on."""
+    _call(registry.disable_client, services, client_id, SYSTEM_ACTOR)
+    click.echo(f"{client_id} disabled")
+
+
+@clients.command()
+@click.argument("client_id")
+@with_services
+def enable(services, client_id: str) -> None:
+    """Undo ``disable``."""
+    _call(registry.disable_client, services, client_id, SYSTEM_ACTOR, disabled=False)
+    click.echo(f"{client_id} enabled")
+
+
+@clients.command("rotate-secret")
+@click.argument("client_id")
+@JSON
+@with_services
+def rotate_secret(services, client_id: str, as_json: bool) -> None:
+    """Replace the client's secret at once; prints the new one (shown only this once)."""
+    secret = _call(registry.rotate_secret, services, client_id, SYSTEM_ACTOR)
+    emit({"client_id": client_id, "client_secret": secret}, as_json,
+         f"client_secret: {secret}\n(the old secret no longer works)")
+
+
+@clients.command()
+@click.argument("client_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_services
+def delete(services, client_id: str, yes: bool) -> None:
+    """Remove the client and its consents."""
+    if not yes:
+        click.confirm(f"delete client {client_id}?", abort=True)
+    _call(registry.delete_client, services, client_id, SYSTEM_ACTOR)
+    click.echo(f"{client_id} deleted")
+
+
+@clients.command("initial-access-token")
+@click.option("--ttl", type=click.IntRange(1, MAX_TTL), default=DEFAULT_TTL, show_default=True,
+              help="Seconds the token stays valid.")
+@click.option("--reusable", is_flag=True, help="Allow several registrations until it expires.")
+@JSON
+@with_services
+def initial_access_token(services, ttl: int, reusable: bool, as_json: bool) -> None:
+    """A bearer token for RFC 7591 registration at POST /register (shown only this once)."""
+    token = issue_initial_access_token(services, SYSTEM_ACTOR, ttl=ttl, single_use=not reusable)
+    data = {"initial_access_token": token, "expires_in": ttl, "single_use": not reusable,
+            "registration_endpoint": f"{services.settings.issuer}/register"}
+    emit(data, as_json, f"initial access token: {token}\nvalid {ttl} s, "
+         f"{'reusable' if reusable else 'single use'}, at {data['registration_endpoint']}")

@@ -1,0 +1,29 @@
+"""Registry errors, named after their RFC 7591 §3.2.2 codes.
+
+``description`` is public (sent to the registrant or printed by the CLI); it never holds a
+secret.
+"""
+
+from __future__ import annotations
+
+
+class ClientError(Exception):
+    error = "invalid_request"
+    status = 400
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+class InvalidRedirectUri(ClientError):
+    error = "invalid_redirect_uri"
+
+
+class InvalidClientMetadata(ClientError):
+    error = "invalid_client_metadata"
+
+
+class ClientNotFound(ClientError):
+    error = "invalid_client_id"
+    status = 404

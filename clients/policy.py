@@ -1,0 +1,133 @@
+"""A client's policy: its name, scopes, claims, assurance level, lifetimes, keys.
+
+Only administrators (CLI, console) set policy fields; dynamic registrants get the defaults and
+scopes capped at ``DYNAMIC_SCOPES`` (a resident ID number or a company's data are never given
+to a client that registered itself).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from clients.errors import InvalidClientMetadata
+from idp.claims import KNOWN_CLAIMS, claims_for_scopes
+
+DEFAULT_SCOPES = ("openid", "profile", "email", "phone", "address")
+DYNAMIC_SCOPES = frozenset({*DEFAULT_SCOPES, "offline_access"})
+# Fields a registrant may not set (nor change through RFC 7592); kept on update.
+POLICY_FIELDS = (
+    "department", "allowed_claims", "min_level", "first_party", "allow_refresh",
+    "access_token_lifetime", "refresh_token_lifetime", "refresh_token_absolute_lifetime",
+    "id_token_lifetime",
+)
+# (minimum, maximum, default) in seconds.
+LIFETIMES = {
+    "access_token_lifetime": (60, 86400, 600),
+    "id_token_lifetime": (60, 86400, 600),
+    "refresh_token_lifetime": (300, 90 * 86400, 8 * 3600),
+    "refresh_token_absolute_lifetime": (300, 365 * 86400, 30 * 86400),
+}
+# RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+_SCOPE_TOKEN = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]+$")
+_PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "k", "oth"})
+
+
+def _bad(field: str, reason: str) -> InvalidClientMetadata:
+    return InvalidClientMetadata(f"{field} {reason}")
+
+
+def client_name(metadata: Mapping[str, Any], *, required: bool) -> str:
+    name = metadata.get("client_name")
+    if name is None and not required:
+        return "未命名应用 (unnamed client)"
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise _bad("client_name", "must be a non-empty string of at most 200 characters")
+    return name.strip()
+
+
+def check_public_jwks(jwks: object) -> None:
+    """A JWK Set of public asymmetric keys (RFC 7517 §5), as private_key_jwt needs."""
+    if not isinstance(jwks, Mapping) or not isinstance(jwks.get("keys"), list):
+        raise _bad("jwks", 'must be a JWK Set: {"keys": [...]}')
+    if not jwks["keys"] or len(jwks["keys"]) > 20:
+        raise _bad("jwks", "must hold between 1 and 20 keys")
+    for key in jwks["keys"]:
+        if not isinstance(key, Mapping) or _PRIVATE_MEMBERS & set(key):
+            raise _bad("jwks", "must hold only public asymmetric keys")
+    try:
+        KeySet.import_key_set(dict(jwks))
+    except (JoseError, ValueError, TypeError) as exc:
+        raise _bad("jwks", "holds a key that cannot be read") from exc
+
+
+def _int(metadata: Mapping[str, Any], field: str, low: int, high: int, default: int) -> int:
+    value = metadata.get(field, default)
+    if type(value) is not int or not low <= value <= high:
+        raise _bad(field, f"must be an integer from {low} to {high}")
+    return value
+
+
+def _flag(metadata: Mapping[str, Any], field: str) -> bool:
+    value = metadata.get(field, False)
+    if not isinstance(value, bool):
+        raise _bad(field, "must be true or false")
+    return value
+
+
+def policy_fields(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """The administrator-only fields, validated, with their defaults."""
+    department = metadata.get("department")
+    if department is not None and (not isinstance(department, str) or len(department) > 200):
+        raise _bad("department", "must be a string of at most 200 characters")
+    values: dict[str, Any] = {
+        "department": department or None,
+        "min_level": _int(metadata, "min_level", 1, 3, 1),
+        "first_party": _flag(metadata, "first_party"),
+        "allow_refresh": _flag(metadata, "allow_refresh"),
+    }
+    for field, (low, high, default) in LIFETIMES.items():
+        values[field] = _int(metadata, field, low, high, default)
+    if values["refresh_token_absolute_lifetime"] < values["refresh_token_lifetime"]:
+        raise _bad("refresh_token_absolute_lifetime", "must not be shorter than the sliding one")
+    claims = metadata.get("allowed_claims")
+    if claims is not None:
+        if not isinstance(claims, list) or not all(c in KNOWN_CLAIMS for c in claims):
+            raise _bad("allowed_claims", f"may only name {', '.join(sorted(KNOWN_CLAIMS))}")
+        values["allowed_claims"] = sorted(set(claims))
+    return values
+
+
+def settle_scopes(
+    values: dict[str, Any], metadata: Mapping[str, Any], *, trusted: bool,
+    ceiling: set[str] | None,
+) -> None:
+    """Fill allowed_scopes and allowed_claims, keeping scopes and grants consistent."""
+    raw = metadata.get("scope")
+    if raw is not None and not isinstance(raw, str):
+        raise _bad("scope", "must be a space-separated string")
+    scopes = list(dict.fromkeys(raw.split())) if raw is not None else list(DEFAULT_SCOPES)
+    if any(not _SCOPE_TOKEN.match(s) for s in scopes):
+        raise _bad("scope", "holds a character RFC 6749 §3.3 does not allow")
+    if not trusted:
+        # RFC 7591 §3.2.1: the server may replace requested values with suitable ones.
+        cap = DYNAMIC_SCOPES | (ceiling or set())
+        scopes = [s for s in scopes if s in cap]
+    grants: list[str] = values["grant_types"]
+    if "authorization_code" in grants:
+        if "openid" not in scopes:
+            scopes.insert(0, "openid")
+        # Refresh tokens come with offline_access (OIDC Core §11) or by client policy.
+        if ("offline_access" in scopes or values.get("allow_refresh")) and (
+            "refresh_token" not in grants
+        ):
+            grants.append("refresh_token")
+    if "refresh_token" in grants and "offline_access" not in scopes:
+        scopes.append("offline_access")
+    values["allowed_scopes"] = scopes
+    if "allowed_claims" not in values:
+        values["allowed_claims"] = sorted(claims_for_scopes(scopes))

@@ -1,0 +1,1 @@
+"""SAML service providers: the registry model, metadata import, and ``idp clients add-saml``."""

@@ -1,0 +1,71 @@
+"""``idp clients add-saml`` / ``list-saml`` / ``disable-saml``: SAML SPs from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from clients.saml import registry
+from clients.saml.metadata import MetadataError
+from idp.audit import SYSTEM_ACTOR
+from idp.cli import CliError, emit, with_services
+
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+@click.command("add-saml")
+@click.option("--metadata-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="The SP's SAML metadata (an EntityDescriptor).")
+@click.option("--name", help="Display name (default: the metadata's organisation name).")
+@click.option("--department", help="Owning department.")
+@click.option("--attribute", "attributes", multiple=True,
+              help="Allowed claim, released as a SAML attribute (name, phone_number, email, "
+                   "id_card, legal_person, preferred_username). Repeat for several.")
+@click.option("--min-level", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option("--sign-response", is_flag=True, help="Sign the Response too, not only the "
+              "Assertion.")
+@click.option("--replace", is_flag=True, help="Re-import the metadata of a registered SP.")
+@JSON
+@with_services
+def add_saml(services, metadata_file: Path, name: str | None, department: str | None,
+             attributes: tuple[str, ...], min_level: int, sign_response: bool, replace: bool,
+             as_json: bool) -> None:
+    """Register a SAML service provider from its metadata."""
+    try:
+        sp = registry.register_sp_from_metadata(
+            services, metadata_file.read_bytes(), SYSTEM_ACTOR, department=department,
+            name=name, allowed_attributes=list(attributes), min_level=min_level,
+            sign_response=sign_response, replace=replace)
+    except MetadataError as exc:
+        raise CliError(str(exc)) from exc
+    emit(sp.summary(), as_json, f"registered {sp.entity_id} ({sp.name})")
+
+
+@click.command("list-saml")
+@click.option("--department", help="Only this department's SPs.")
+@JSON
+@with_services
+def list_saml(services, department: str | None, as_json: bool) -> None:
+    """List the registered SAML service providers."""
+    sps = registry.list_sps(services, department)
+    lines = [f"{sp.entity_id}\t{sp.name}\t{sp.department or '-'}"
+             + ("\t(disabled)" if sp.disabled else "") for sp in sps]
+    emit([sp.summary() for sp in sps], as_json, "\n".join(lines) or "no SAML SPs")
+
+
+@click.command("disable-saml")
+@click.argument("entity_id")
+@click.option("--enable", is_flag=True, help="Enable it again instead.")
+@with_services
+def disable_saml(services, entity_id: str, enable: bool) -> None:
+    """Refuse (or, with --enable, accept again) an SP's requests."""
+    if not registry.set_disabled(services, entity_id, not enable, SYSTEM_ACTOR):
+        raise CliError(f"no SAML SP {entity_id!r}")
+    click.echo(f"{entity_id} {'enabled' if enable else 'disabled'}")
+
+
+def attach(group: click.Group) -> None:
+    """Add the SAML commands to the ``idp clients`` group."""
+    for command in (add_saml, list_saml, disable_saml):
+        group.add_command(command)

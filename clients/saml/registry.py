@@ -1,0 +1,99 @@
+"""Service functions of the SP registry: register from metadata, look up, list, change."""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from dataclasses import asdict
+
+from sqlalchemy import select
+
+from clients.saml.metadata import MetadataError, parse_sp_metadata
+from clients.saml.models import ServiceProvider
+from idp.audit import Actor, EventType, Outcome, record
+
+LEVELS = (1, 2, 3)
+# Every SSO request looks its SP up; a per-process cache saves that query. A change made on
+# another node is seen within this many seconds (changes made here are seen at once).
+CACHE_SECONDS = 5.0
+_caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> {id: entry}
+_cache_lock = threading.Lock()
+
+
+def register_sp_from_metadata(
+    services, xml_bytes: bytes, actor: Actor, *, department: str | None = None,
+    name: str | None = None, allowed_attributes: list[str] | None = None, min_level: int = 1,
+    sign_response: bool = False, replace: bool = False,
+) -> ServiceProvider:
+    """Register (or, with replace, re-import) the SP described by xml_bytes; MetadataError
+    names what is wrong. The console calls this with an uploaded file or a fetched URL body."""
+    if min_level not in LEVELS:
+        raise MetadataError(f"min_level must be one of {LEVELS}")
+    meta = parse_sp_metadata(xml_bytes)
+    fields = asdict(meta)
+    fields["name"] = name or meta.name or meta.entity_id
+    with services.db.begin() as session:
+        sp = session.get(ServiceProvider, meta.entity_id)
+        if sp is not None and not replace:
+            raise MetadataError(f"an SP with entity ID {meta.entity_id!r} is already registered")
+        if sp is None:
+            sp = ServiceProvider(entity_id=meta.entity_id, disabled=False,
+                                 encrypt_assertions=True)
+            session.add(sp)
+        for key, value in fields.items():
+            setattr(sp, key, value)
+        sp.department = department
+        sp.allowed_attributes = list(allowed_attributes or [])
+        sp.min_level = min_level
+        sp.sign_response = sign_response
+        sp.metadata_xml = xml_bytes.decode("utf-8", "replace")
+        record(session, EventType.CLIENT_CHANGE, Outcome.SUCCESS, actor=actor,
+               client_id=meta.entity_id[:128],
+               action="saml.register" if not replace else "saml.update", department=department)
+    _forget(meta.entity_id)
+    return sp
+
+
+def get_sp(services, entity_id: str | None) -> ServiceProvider | None:
+    """The registered SP (possibly disabled), or None; read-only (detached) object."""
+    if not entity_id or len(entity_id) > 1024:
+        return None
+    cache = _caches.get(services.db)
+    hit = cache.get(entity_id) if cache is not None else None
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    with services.db.session() as session:
+        sp = session.get(ServiceProvider, entity_id)
+    with _cache_lock:
+        cache = _caches.setdefault(services.db, {})
+        if len(cache) > 4096:
+            cache.clear()
+        cache[entity_id] = (time.monotonic() + CACHE_SECONDS, sp)
+    return sp
+
+
+def _forget(entity_id: str) -> None:
+    with _cache_lock:
+        for cache in _caches.values():
+            cache.pop(entity_id, None)
+
+
+def list_sps(services, department: str | None = None) -> list[ServiceProvider]:
+    query = select(ServiceProvider).order_by(ServiceProvider.entity_id)
+    if department is not None:
+        query = query.where(ServiceProvider.department == department)
+    with services.db.session() as session:
+        return list(session.scalars(query))
+
+
+def set_disabled(services, entity_id: str, disabled: bool, actor: Actor) -> bool:
+    with services.db.begin() as session:
+        sp = session.get(ServiceProvider, entity_id)
+        if sp is None:
+            return False
+        sp.disabled = disabled
+        record(session, EventType.CLIENT_CHANGE, actor=actor, client_id=entity_id[:128],
+               action="saml.disable" if disabled else "saml.enable")
+    _forget(entity_id)
+    return True

@@ -1,0 +1,79 @@
+"""``/register``: RFC 7591 dynamic registration and RFC 7592 client configuration endpoints.
+
+JSON in, JSON out, ``Cache-Control: no-store`` (the bodies hold secrets); errors per RFC 7591
+§3.2.2. CSRF-exempt: callers authenticate with bearer tokens, not cookies.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from clients import dynamic
+from clients.credentials import KEY_PURPOSE
+from clients.errors import ClientError
+from idp.audit import Actor
+from idp.services import services
+from idp.web.csrf import exempt
+
+bp = Blueprint("registration", __name__)
+
+
+@bp.record_once
+def _warm_secret_key(state) -> None:
+    # Create the client-secret HMAC key now, not inside some later write transaction
+    # (on SQLite a nested writer would wait on the outer one).
+    state.app.extensions["yiwang"].keyring.key(KEY_PURPOSE)
+
+
+def _bearer() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _actor() -> Actor:
+    return Actor(ip=request.remote_addr, user_agent=request.user_agent.string)
+
+
+def _json(body: dict | None, status: int) -> Response:
+    response = jsonify(body) if body is not None else Response()
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+@bp.errorhandler(ClientError)
+def _client_error(error: ClientError):
+    response = _json({"error": error.error, "error_description": error.description},
+                     error.status)
+    if error.status == 401:
+        # RFC 6750 §3: tell the caller which bearer scheme failed.
+        response.headers["WWW-Authenticate"] = f'Bearer error="{error.error}"'
+    return response
+
+
+@bp.post("/register")
+@exempt
+def register():
+    body = request.get_json(silent=True)
+    return _json(dynamic.register_dynamic(services(), _bearer(), body, _actor()), 201)
+
+
+@bp.get("/register/<client_id>")
+def read(client_id: str):
+    return _json(dynamic.read_registration(services(), client_id, _bearer()), 200)
+
+
+@bp.put("/register/<client_id>")
+@exempt
+def update(client_id: str):
+    body = request.get_json(silent=True)
+    return _json(dynamic.update_registration(services(), client_id, _bearer(), body, _actor()),
+                 200)
+
+
+@bp.delete("/register/<client_id>")
+@exempt
+def delete(client_id: str):
+    dynamic.delete_registration(services(), client_id, _bearer(), _actor())
+    return _json(None, 204)

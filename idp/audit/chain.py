@@ -1,0 +1,172 @@
+"""The hash chain that makes the audit log tamper-evident.
+
+Events are chained per UTC day and *lane*: each event stores the hash of the previous event of
+its (day, lane) chain and its own SHA-256 over a canonical encoding of its fields and that
+link. A chain-head row per (day, lane) holds the last hash and the count; appending locks it
+(``SELECT ... FOR UPDATE``), so concurrent writers queue instead of forking the chain. On
+PostgreSQL a writer takes the first unlocked lane (``SKIP LOCKED``), so logins on many connections
+rarely wait for each other; SQLite serialises writers itself (``BEGIN IMMEDIATE``) and uses one
+lane. The lock is held until the caller's commit, so within a chain event ids increase in chain
+order and the verifier can walk events by id.
+
+Each day's chains start from a fixed genesis value, so pruning whole days leaves the rest
+verifiable; each day's head also names the previous day that had events, so deleting a whole
+day in the middle is seen too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, SmallInteger, String, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from idp.db import Base
+
+FORMAT_VERSION = 1
+# Parallel chains per day on PostgreSQL: enough that writers rarely wait for a lock.
+PG_LANES = 8
+_HELD = "audit_chain_lane"  # session.info key: the lane this transaction already holds
+
+
+class AuditChainHead(Base):
+    """Where each (day, lane) chain ends: its last hash and how many events it has."""
+
+    __tablename__ = "audit_chain_heads"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    lane: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The latest earlier day that had a chain when this one was opened (None: the first).
+    prev_day: Mapped[date | None] = mapped_column(Date)
+
+
+def genesis(day: date, lane: int) -> str:
+    """The ``prev_hash`` of the first event of a (day, lane) chain."""
+    return hashlib.sha256(f"yiwang-audit:{day.isoformat()}:{lane}".encode()).hexdigest()
+
+
+def as_utc(at: datetime) -> datetime:
+    # SQLite gives back naive datetimes; everything is written in UTC.
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def canonical(fields: dict[str, Any]) -> bytes:
+    """The bytes that are hashed: fixed keys, sorted, compact JSON, UTF-8.
+
+    This format is a contract with every event ever written: changing it needs a new
+    FORMAT_VERSION, never an edit.
+    """
+    at = as_utc(fields["at"]).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    body = {
+        "v": FORMAT_VERSION,
+        "at": at,
+        "type": fields["type"],
+        "outcome": fields["outcome"],
+        "account_id": fields["account_id"],
+        "username": fields["username"],
+        "client_id": fields["client_id"],
+        "ip": fields["ip"],
+        "user_agent": fields["user_agent"],
+        "detail": fields["detail"],
+        "lane": fields["lane"],
+        "prev": fields["prev_hash"],
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def plain_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """The detail as the JSON column gives it back, so what is hashed is what is stored."""
+    return json.loads(json.dumps(detail, default=str, ensure_ascii=False))
+
+
+def append(session: Session, event: Any) -> None:
+    """Link ``event`` (``at`` set, not yet added) into its day's chain and add it.
+
+    Must run inside the caller's write transaction: the chain head stays locked until it ends.
+    """
+    day = as_utc(event.at).date()
+    lane, prev = _claim(session, day)
+    event.lane = lane
+    event.prev_hash = prev
+    event.hash = event_hash(vars_of(event))
+    session.connection().execute(_ADVANCE, {"d": day, "l": lane, "h": event.hash})
+    session.add(event)
+    session.flush()  # the id is drawn while the lane is locked: ids follow chain order
+
+
+def vars_of(event: Any) -> dict[str, Any]:
+    names = ("at", "type", "outcome", "account_id", "username", "client_id", "ip",
+             "user_agent", "detail", "lane", "prev_hash")
+    return {name: getattr(event, name) for name in names}
+
+
+def _claim(session: Session, day: date) -> tuple[int, str]:
+    """Lock one lane of ``day`` for this transaction; its (lane, last hash)."""
+    held = session.info.get(_HELD)
+    transaction = session.get_transaction()
+    if held and held[0] is transaction and held[1] == day:
+        row = _lock_lane(session, day, held[2])
+    else:
+        row = _first_free(session, day)
+        if row is None:  # the day is new, or every lane is busy: open it, then wait for one
+            lanes = _open_day(session, day)
+            row = _first_free(session, day) or _lock_lane(
+                session, day, random.randrange(lanes)  # noqa: S311 - spreading waiters only
+            )
+    session.info[_HELD] = (transaction, day, row.lane)
+    return row.lane, row.last_hash
+
+
+# Built once: these run on every login, and building statements costs more than running them.
+_HEADS = AuditChainHead.__table__
+_LOCK_FIRST_FREE = (
+    # The first free lane: alone, a writer always extends lane 0; others spill over.
+    select(_HEADS.c.lane, _HEADS.c.last_hash).where(_HEADS.c.day == bindparam("d"))
+    .order_by(_HEADS.c.lane).limit(1).with_for_update(skip_locked=True)
+)
+_LOCK_LANE = (
+    select(_HEADS.c.lane, _HEADS.c.last_hash)
+    .where(_HEADS.c.day == bindparam("d"), _HEADS.c.lane == bindparam("l")).with_for_update()
+)
+_ADVANCE = (
+    update(_HEADS).where(_HEADS.c.day == bindparam("d"), _HEADS.c.lane == bindparam("l"))
+    .values(last_hash=bindparam("h"), count=_HEADS.c.count + 1)
+)
+
+
+def _first_free(session: Session, day: date):
+    return session.connection().execute(_LOCK_FIRST_FREE, {"d": day}).first()
+
+
+def _lock_lane(session: Session, day: date, lane: int):
+    return session.connection().execute(_LOCK_LANE, {"d": day, "l": lane}).first()
+
+
+def _open_day(session: Session, day: date) -> int:
+    """Create the day's chain heads if absent (concurrent openers agree); its lane count."""
+    dialect = session.get_bind().dialect.name
+    lanes = PG_LANES if dialect == "postgresql" else 1
+    prev_day = session.scalar(select(func.max(AuditChainHead.day)).where(AuditChainHead.day < day))
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    rows = [
+        {"day": day, "lane": lane, "last_hash": genesis(day, lane), "count": 0,
+         "prev_day": prev_day}
+        for lane in range(lanes)
+    ]
+    session.execute(insert(AuditChainHead).values(rows).on_conflict_do_nothing())
+    return lanes
+
+
+def today() -> date:
+    return datetime.now(UTC).date()

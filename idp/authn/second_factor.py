@@ -1,0 +1,68 @@
+"""The second-factor step of a login: a TOTP code or a recovery code, counted like passwords.
+
+Failures count towards the same brute-force limits as wrong passwords, so guessing six digits
+is as slow as guessing a password.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from idp.audit import Actor, EventType, Outcome, record
+from idp.authn.lockout import Lockout, remember_lockout, subject_for
+from idp.authn.password_login import observe_failure
+from idp.authn.pending import PendingLogin
+from idp.authn.recovery import use_recovery_code
+from idp.authn.totp import verify_totp
+
+
+@dataclass(frozen=True)
+class SecondFactorResult:
+    method: str | None = None  # "totp" | "recovery" on success
+    error: str | None = None  # "bad_code" | "locked" | "delayed"
+    until: int | None = None
+
+
+def verify_second_factor(
+    services, pending: PendingLogin, code: str, *, actor: Actor, client_id: str | None = None,
+    now: int | None = None,
+) -> SecondFactorResult:
+    now = now or int(time.time())
+    lockout = Lockout(services.store, services.settings)
+    subject = subject_for(pending.account_id, pending.username)
+    block = lockout.check(subject, actor.ip, now)
+    if block is not None:
+        _audit(services, pending, actor, client_id, Outcome.FAILURE, reason=block.reason)
+        return SecondFactorResult(error=block.reason, until=block.until)
+    code = code.strip()[:64]
+    digits = "".join(code.split())
+    if digits.isdigit() and len(digits) == 6:
+        method = "totp" if verify_totp(services, pending.account_id, digits, now) else None
+    else:
+        method = "recovery" if use_recovery_code(services, pending.account_id, code) else None
+    if method is None:
+        started = lockout.failure(subject, actor.ip, now)
+        _audit(services, pending, actor, client_id, Outcome.FAILURE, reason="bad_code",
+               lockouts=started)
+        if any(b.scope == "account" for b in started):
+            remember_lockout(services.store, pending.account_id, now,
+                             services.settings.lockout_window_seconds)
+        if started:
+            return SecondFactorResult(error="locked", until=started[0].until)
+        return SecondFactorResult(error="bad_code")
+    lockout.success(subject)
+    _audit(services, pending, actor, client_id, Outcome.SUCCESS, method=method)
+    return SecondFactorResult(method=method)
+
+
+def _audit(services, pending: PendingLogin, actor: Actor, client_id: str | None,
+           outcome: Outcome, lockouts=(), **detail) -> None:
+    with services.db.begin() as session:
+        record(session, EventType.LOGIN_MFA, outcome, actor=actor, account_id=pending.account_id,
+               username=pending.username, client_id=client_id, door=pending.door, **detail)
+        for block in lockouts:
+            record(session, EventType.LOCKOUT, actor=actor, account_id=pending.account_id,
+                   username=pending.username, scope=block.scope, until=block.until)
+        if outcome is Outcome.FAILURE:
+            observe_failure(services, session, actor, pending.username, pending.account_id)

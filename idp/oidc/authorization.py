@@ -1,0 +1,258 @@
+"""The authorization endpoint's decisions (OIDC Core §3.1.2), free of Flask.
+
+Authlib validates the client, redirect URI, response type, scope, PKCE and nonce; this module
+adds what is policy: request objects, response modes, ``prompt``, ``max_age``,
+``id_token_hint``, ``acr_values``, the hand-off to login (``idp.sso``) and consent. Its result
+is an ``Outcome`` the view turns into a response.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from clients.consent import grant_consent, has_consent
+from idp.audit import Actor
+from idp.oidc import pending as pending_requests
+from idp.oidc.end_user import EndUser, subject
+from idp.oidc.errors import (
+    AccessDeniedError,
+    ConsentRequiredError,
+    InvalidRequestError,
+    InvalidRequestURIError,
+    LoginRequiredError,
+    OAuth2Error,
+    RequestNotSupportedError,
+    RequestURINotSupportedError,
+)
+from idp.oidc.pending import Params, Pending
+from idp.services import Services
+from idp.sso.login_request import LoginRequest, save_login_request
+from idp.sso.policy import LoginRequirements, login_needed
+from idp.sso.session import SsoSession
+from keys.signing import TokenVerificationError
+
+RESPONSE_MODES = ("query", "fragment", "form_post")
+ACR_LEVELS = ("1", "2", "3")
+ID_TOKEN_ALGS = ["RS256", "PS256", "ES256", "EdDSA"]
+
+
+@dataclass(frozen=True)
+class Respond:
+    """Answer the client at its validated redirect URI (success or error)."""
+
+    redirect_uri: str
+    params: list[tuple[str, str]]
+    mode: str
+
+
+@dataclass(frozen=True)
+class ShowError:
+    """An HTML error page: the client or redirect URI cannot be trusted (RFC 6749 §4.1.2.1)."""
+
+    description: str
+
+
+@dataclass(frozen=True)
+class GoLogin:
+    login_id: str
+
+
+@dataclass(frozen=True)
+class AskConsent:
+    pending_id: str
+
+
+Outcome = Respond | ShowError | GoLogin | AskConsent
+
+
+@dataclass
+class Flow:
+    services: Services
+    server: Any  # idp.oidc.server.OidcServer
+    sso_token: str | None
+    session: SsoSession | None
+    actor: Actor
+
+
+def start(flow: Flow, params: Params) -> Outcome:
+    """A new authorization request (GET or POST /authorize)."""
+    request_uri = _first(params, "request_uri")
+    if request_uri and request_uri.startswith(pending_requests.PAR_URN):
+        # RFC 9126 §4: the pushed parameters replace the request's, client_id must match.
+        pushed = pending_requests.take_pushed(
+            flow.services.store, request_uri, _first(params, "client_id"))
+        if pushed is None:
+            return ShowError(InvalidRequestURIError.description or "invalid_request_uri")
+        params = pushed
+    return _decide(flow, Pending(params=params), resumed=False)
+
+
+def resume(flow: Flow, pending_id: str | None, consent: bool | None = None) -> Outcome:
+    """Back from the login page (consent None) or the consent form (True/False)."""
+    saved = pending_requests.load(flow.services.store, pending_id)
+    if saved is None:
+        return ShowError("授权请求已过期，请返回应用重新登录。 The request expired; start again.")
+    return _decide(flow, saved, resumed=True, consent=consent)
+
+
+def _decide(flow: Flow, saved: Pending, *, resumed: bool, consent: bool | None = None) -> Outcome:
+    params = saved.params
+    try:
+        grant = flow.server.get_consent_grant(request=params, end_user=None)
+    except OAuth2Error as error:
+        return _error(error, _mode(params))
+    mode = _mode(params)
+    try:
+        return _after_validation(flow, saved, grant, mode, resumed, consent)
+    except OAuth2Error as error:
+        error.redirect_uri = grant.redirect_uri
+        error.state = grant.request.payload.state
+        return _error(error, mode)
+
+
+def _after_validation(flow, saved, grant, mode, resumed, consent) -> Outcome:
+    data, client = grant.request.payload.data, grant.request.client
+    if data.get("response_mode", "query") not in RESPONSE_MODES:
+        raise InvalidRequestError("Unsupported response_mode.")
+    # OIDC Core §6: refused, never silently ignored (CONFORMANCE, request object modules).
+    if "request" in data:
+        raise RequestNotSupportedError()
+    if "request_uri" in data:
+        raise RequestURINotSupportedError()
+    prompts = set((data.get("prompt") or "").split())
+    if "none" in prompts and len(prompts) > 1:
+        raise InvalidRequestError("prompt=none cannot be combined with other values.")
+    claims_request = _claims_request(data.get("claims"))
+    requested_acr = [v for v in (data.get("acr_values") or "").split() if v in ACR_LEVELS]
+    session = flow.session
+    # Back from the login page, a login made after the request satisfies prompt=login and
+    # max_age (even max_age=0, whose clock would otherwise already have run again).
+    fresh = resumed and session is not None and session.auth_time >= saved.created_at
+    requirements = LoginRequirements(
+        force_login_after=saved.created_at if "login" in prompts and resumed else None,
+        max_age=None if fresh else _max_age(data.get("max_age")),
+        min_level=max(int(client.min_level or 1), min((int(v) for v in requested_acr),
+                                                      default=1)),
+    )
+    reason = login_needed(session, requirements)
+    if reason is None and "login" in prompts and not resumed:
+        reason = "force_login"
+    # The hint is always checked; a mismatch sends the person to log in, but who they then
+    # log in as is theirs to choose (the relying party compares sub).
+    hint_ok = _hint_matches(flow, client, session, data.get("id_token_hint"))
+    if reason is None and not hint_ok and not fresh:
+        reason = "other_account"
+    if reason is not None:
+        if "none" in prompts:
+            raise LoginRequiredError()
+        return _go_login(flow, saved, client, data, requirements.min_level, reason)
+    if consent is False:
+        pending_requests.drop(flow.services.store, saved.id)
+        raise AccessDeniedError()
+    if not client.first_party and consent is not True:
+        with flow.services.db.session() as db:
+            remembered = has_consent(db, session.account_id, client.client_id,
+                                     grant.request.scope)
+        if "consent" in prompts or not remembered:
+            if "none" in prompts:
+                raise ConsentRequiredError()
+            pending_requests.save(flow.services.store, saved)
+            return AskConsent(saved.id)
+    if consent is True:
+        with flow.services.db.begin() as db:
+            grant_consent(db, session.account_id, client.client_id, grant.request.scope,
+                          flow.actor)
+    if resumed:
+        pending_requests.drop(flow.services.store, saved.id)
+    return _issue(flow, grant, mode, _acr(session.level, requested_acr), claims_request)
+
+
+def _issue(flow: Flow, grant, mode: str, acr: str, claims_request: dict) -> Respond:
+    session, client = flow.session, grant.request.client
+    grant.request.user = EndUser(
+        account_id=session.account_id, sid=session.sid, auth_time=session.auth_time, acr=acr,
+        amr=list(session.amr), acting_for=session.acting_for, claims=claims_request,
+    )
+    code = grant.generate_authorization_code()
+    grant.save_authorization_code(code, grant.request)
+    # What logout needs later: the sub this client knows (written once per client).
+    participant = {"sub": subject(flow.services, client, session.account_id)}
+    if session.participants.get(f"oidc:{client.client_id}") != participant:
+        session.participants[f"oidc:{client.client_id}"] = participant
+        flow.services.sessions.update(flow.sso_token, session)
+    params = [("code", code)]
+    if grant.request.payload.state:
+        params.append(("state", grant.request.payload.state))
+    return Respond(grant.redirect_uri, params, mode)
+
+
+def _go_login(flow: Flow, saved: Pending, client, data, min_level: int, reason: str) -> GoLogin:
+    pending_id = pending_requests.save(flow.services.store, saved)
+    login = LoginRequest(
+        return_to=f"/authorize/resume?pending={pending_id}", protocol="oidc",
+        client_id=client.client_id, client_name=client.name,
+        force_login=reason in ("force_login", "max_age", "other_account"),
+        min_level=min_level, login_hint=data.get("login_hint"),
+    )
+    return GoLogin(save_login_request(flow.services.store, login))
+
+
+def _hint_matches(flow: Flow, client, session: SsoSession | None, hint: str | None) -> bool:
+    """OIDC Core §3.1.2.1 id_token_hint: one of our ID tokens (expired ones too) whose
+    subject must be the session's; a hint that does not verify is an invalid request."""
+    if not hint:
+        return True
+    try:
+        claims = flow.services.signing_keys.verify_jwt(hint, ID_TOKEN_ALGS, check_time=False)
+    except TokenVerificationError as exc:
+        raise InvalidRequestError("id_token_hint is not a valid ID token from this issuer.") \
+            from exc
+    if claims.get("iss") != flow.services.settings.issuer:
+        raise InvalidRequestError("id_token_hint was not issued here.")
+    return session is not None and claims.get("sub") == subject(
+        flow.services, client, session.account_id)
+
+
+def _acr(level: int, requested: list[str]) -> str:
+    """The session's level, or the highest requested level it satisfies (OIDC Core §2 acr)."""
+    met = [v for v in requested if int(v) <= level]
+    return max(met) if met else str(level)
+
+
+def _max_age(raw: str | None) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise InvalidRequestError("max_age must be a non-negative integer.")
+    return int(raw)
+
+
+def _claims_request(raw: str | None) -> dict[str, Any]:
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise InvalidRequestError("claims must be a JSON object.")
+    return {k: v for k, v in value.items() if k in ("userinfo", "id_token") and
+            isinstance(v, dict)}
+
+
+def _error(error: OAuth2Error, mode: str) -> Outcome:
+    if not error.redirect_uri:
+        return ShowError(error.description or error.error)
+    return Respond(error.redirect_uri, list(error.get_body()), mode)
+
+
+def _mode(params: Params) -> str:
+    mode = _first(params, "response_mode")
+    return mode if mode in RESPONSE_MODES else "query"
+
+
+def _first(params: Params, name: str) -> str | None:
+    values = params.get(name) or []
+    return values[0] if values else None

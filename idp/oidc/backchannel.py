@@ -1,0 +1,76 @@
+"""OIDC Back-Channel Logout 1.0 §2.5: when an SSO session ends, POST a logout token to every
+OIDC client the session signed in to that registered a ``backchannel_logout_uri``.
+
+Sends run in parallel with a short timeout; a failure is logged, never raised, so one
+unreachable relying party cannot keep a person signed in elsewhere (§2.8).
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlencode
+
+from clients.registry import get_client
+from idp.oidc import tokens
+from idp.services import Services
+from idp.sso.session import SsoSession
+
+log = logging.getLogger(__name__)
+PREFIX = "oidc:"
+
+
+def participants(services: Services, session: SsoSession) -> list[Any]:
+    """The OIDC clients the session signed in to (still registered)."""
+    ids = [key[len(PREFIX):] for key in session.participants if key.startswith(PREFIX)]
+    with services.db.session() as db:
+        found = [get_client(db, client_id) for client_id in ids]
+    return [client for client in found if client is not None]
+
+
+def listener(services: Services):
+    """The ``sessions.end_listeners`` entry (registered once per app)."""
+
+    def on_session_end(session: SsoSession, _context: Any) -> None:
+        targets = [c for c in participants(services, session) if c.backchannel_logout_uri]
+        if not targets:
+            return
+        jobs = [(c.backchannel_logout_uri, c.client_id,
+                 tokens.logout_token(services, c, session.account_id, session.sid))
+                for c in targets]
+        timeout = services.settings.oidc_backchannel_timeout
+        with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:
+            for uri, client_id, token in jobs:
+                pool.submit(_send, uri, client_id, token, timeout)
+
+    on_session_end.oidc_backchannel = True  # type: ignore[attr-defined] - registered once
+    return on_session_end
+
+
+def _send(uri: str, client_id: str, token: str, timeout: int) -> None:
+    body = urlencode({"logout_token": token}).encode()
+    request = urllib.request.Request(  # noqa: S310 - a registered http(s) URI
+        uri, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            log.info("back-channel logout to %s: HTTP %s", client_id, response.status)
+    except OSError as exc:  # URLError, HTTPError, timeouts
+        log.warning("back-channel logout to %s failed: %s", client_id, exc)
+
+
+def frontchannel_urls(services: Services, session: SsoSession) -> list[str]:
+    """OIDC Front-Channel Logout 1.0 §2-3: each client's logout URI, with iss and sid when
+    the client asked for them."""
+    urls = []
+    for client in participants(services, session):
+        uri = client.frontchannel_logout_uri
+        if not uri:
+            continue
+        if client.frontchannel_logout_session_required:
+            query = urlencode({"iss": services.settings.issuer, "sid": session.sid})
+            uri += ("&" if "?" in uri else "?") + query
+        urls.append(uri)
+    return urls

@@ -1,0 +1,164 @@
+"""The one module that wires Authlib's authorization server: grants, endpoints, client auth.
+
+Authlib owns the protocol; what is ours is storage (``grants.py``), token formats
+(``tokens.py``) and policy (``authorization.py``). ``init_app`` builds the server once per app
+and keeps it in ``app.extensions["oidc"]``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from base64 import urlsafe_b64decode
+from collections.abc import Mapping
+from typing import Any
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
+from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
+from flask import Flask, current_app
+from flask import request as flask_request
+
+from clients.registry import get_client
+from idp.audit import Actor, EventType, record
+from idp.oidc import access_tokens, codes, grants, refresh_tokens, tokens
+from idp.oidc.client_auth import PrivateKeyJwt
+from idp.oidc.end_user import EndUser
+from idp.services import Services
+
+CLIENT_CACHE_SECONDS = 2.0
+
+
+class ParamsRequest(OAuth2Request):
+    """An authorization request rebuilt from saved parameters (after login, consent or PAR)."""
+
+    def __init__(self, uri: str, params: Mapping[str, list[str]]) -> None:
+        super().__init__("GET", uri)
+        flat = {k: v[0] for k, v in params.items() if v}
+        self.payload = BasicOAuth2Payload(flat)
+        self.payload._datalist = {k: list(v) for k, v in params.items()}  # noqa: SLF001
+
+    @property
+    def args(self) -> dict[str, str]:
+        return self.payload.data
+
+    @property
+    def form(self) -> dict[str, str]:
+        return {}
+
+
+class OidcServer(AuthorizationServer):
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self._clients: dict[str | None, tuple[float, Any]] = {}
+        self.register_token_generator("default", self.generate_bearer_token)
+
+    # --- storage --------------------------------------------------------------------------
+
+    def query_client(self, client_id: str | None):
+        """The enabled client. Kept per process for CLIENT_CACHE_SECONDS: the token endpoint
+        would otherwise read the client row on every request (a disabled client or a rotated
+        secret takes effect on every node within that time)."""
+        now = time.monotonic()
+        cached = self._clients.get(client_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        with self.services.db.session() as session:
+            client = get_client(session, client_id, keyring=self.services.keyring)
+        found = None if client is None or client.disabled else client
+        if len(self._clients) > 10_000:  # unknown ids must not grow the cache without bound
+            self._clients.clear()
+        self._clients[client_id] = (now + CLIENT_CACHE_SECONDS, found)
+        return found
+
+    def generate_bearer_token(
+        self, grant_type: str, client, user: EndUser | None = None, scope: str | None = None,
+        expires_in: int | None = None, include_refresh_token: bool = True,
+    ) -> dict[str, Any]:
+        scope = scope or ""
+        access = tokens.access_token(self.services, client, user, scope)
+        token: dict[str, Any] = {
+            "token_type": "Bearer", "access_token": access.value,
+            "expires_in": access.expires_in, "scope": scope,
+        }
+        # Refresh tokens only with offline_access or the client's policy (OIDC Core §11);
+        # a refresh always rotates (RFC 9700 §4.14.2).
+        wants = "offline_access" in scope.split() or client.allow_refresh
+        if user and include_refresh_token and (wants or grant_type == "refresh_token"):
+            token["refresh_token"] = refresh_tokens.new_value()
+        return token
+
+    def save_token(self, token: dict[str, Any], request) -> None:
+        """Persist the refresh token (rotating the old one) and audit, in one transaction."""
+        previous = request.refresh_token
+        event = EventType.TOKEN_REFRESH if previous is not None else EventType.TOKEN_ISSUE
+        claims = _jwt_claims(token["access_token"])
+        family = None
+        with self.services.db.begin() as session:
+            if token.get("refresh_token"):
+                row = refresh_tokens.add(session, token["refresh_token"], request.client,
+                                         request.user, token["scope"], previous)
+                family = row.family_id
+            record(session, event, actor=actor(), client_id=request.client.client_id,
+                   account_id=request.user.account_id if request.user else None,
+                   grant_type=request.payload.grant_type, scope=token["scope"],
+                   jti=claims["jti"], refresh=bool(family))
+        if request.user is not None:
+            access_tokens.remember(self.services, request.client, claims["jti"], claims["exp"],
+                                   request.user)
+        if request.authorization_code is not None:
+            codes.note_issued(self.services.store, request.authorization_code.key,
+                              jti=claims["jti"], exp=claims["exp"], family=family)
+
+    # --- framework ------------------------------------------------------------------------
+
+    def create_oauth2_request(self, request):
+        if isinstance(request, OAuth2Request):
+            return request
+        if isinstance(request, Mapping):
+            return ParamsRequest(self.services.settings.issuer + "/authorize", request)
+        return FlaskOAuth2Request(flask_request)
+
+
+def _jwt_claims(value: str) -> dict[str, Any]:
+    """The payload of a JWT we have just signed (no need to verify our own signature)."""
+    payload = value.split(".")[1]
+    return json.loads(urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def actor() -> Actor:
+    return Actor(ip=flask_request.remote_addr, user_agent=flask_request.user_agent.string)
+
+
+def build_server(services: Services) -> OidcServer:
+    server = OidcServer(services)
+    server.register_grant(grants.AuthorizationCodeGrant, [
+        grants.S256CodeChallenge(required=True), grants.OpenIDCodeExtension(),
+    ])
+    server.register_grant(grants.RefreshTokenGrant, [grants.RefreshedIdToken()])
+    server.register_grant(grants.ClientCredentialsGrant)
+    server.register_client_auth_method(PrivateKeyJwt.CLIENT_AUTH_METHOD, PrivateKeyJwt(services))
+    from idp.oidc import introspection, logout, revocation
+
+    server.register_endpoint(introspection.Introspection)
+    server.register_endpoint(revocation.Revocation)
+    server.register_endpoint(logout.EndSession)
+    return server
+
+
+def oidc_server() -> OidcServer:
+    return current_app.extensions["oidc"]
+
+
+def init_app(app: Flask) -> None:
+    """Build the server, register the blueprint and the back-channel logout listener."""
+    from idp.oidc import backchannel
+    from idp.oidc.blueprint import bp
+
+    services: Services = app.extensions["yiwang"]
+    app.extensions["oidc"] = build_server(services)
+    app.register_blueprint(bp)
+    if not any(getattr(f, "oidc_backchannel", False) for f in services.sessions.end_listeners):
+        services.sessions.end_listeners.append(backchannel.listener(services))

@@ -1,0 +1,41 @@
+"""Request plumbing shared by the OIDC views: parameters, the SSO cookie, outcomes."""
+
+from __future__ import annotations
+
+from flask import Response, redirect
+from werkzeug.datastructures import MultiDict
+
+from idp.oidc import authorization
+from idp.oidc.responses import authorization_response
+from idp.oidc.server import actor, oidc_server
+from idp.services import services
+from idp.sso.web import current_session
+from idp.web.errors import render_error
+
+# Bounds on what one authorization request may carry (bad input never costs a 500).
+_MAX_PARAMS = 64
+_MAX_VALUE = 8192
+
+
+def params_of(values: MultiDict) -> authorization.Params:
+    """Request parameters as lists (repeats stay visible to Authlib's RFC 6749 §3.1 check)."""
+    params = {k: [v[:_MAX_VALUE] for v in values.getlist(k)] for k in list(values)[:_MAX_PARAMS]}
+    return {k: v for k, v in params.items() if v}
+
+
+def flow() -> authorization.Flow:
+    current = current_session()
+    token, session = current if current else (None, None)
+    return authorization.Flow(services=services(), server=oidc_server(), sso_token=token,
+                              session=session, actor=actor())
+
+
+def render(outcome: authorization.Outcome) -> Response:
+    if isinstance(outcome, authorization.Respond):
+        return authorization_response(outcome.redirect_uri, outcome.params, outcome.mode,
+                                      services().settings.issuer)
+    if isinstance(outcome, authorization.GoLogin):
+        return redirect(f"/login?login={outcome.login_id}", code=303)
+    if isinstance(outcome, authorization.AskConsent):
+        return redirect(f"/authorize/consent?pending={outcome.pending_id}", code=303)
+    return render_error(400, outcome.description)

@@ -1,0 +1,156 @@
+"""XML signatures in process: sign with a key object loaded once, verify with metadata keys.
+
+Signing: enveloped, RSA-SHA256, exclusive c14n (CONFORMANCE). Verifying: "use what was
+signed" — one Signature, a direct child of the root, with one Reference whose URI is the root's
+ID, only the enveloped and exc-c14n transforms, no duplicate IDs anywhere (closes the signature
+wrapping variants); keys only from the SP's registered metadata, never from KeyInfo.
+"""
+
+from __future__ import annotations
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from lxml import etree
+from signxml import (
+    CanonicalizationMethod,
+    DigestAlgorithm,
+    InvalidInput,
+    SignatureConfiguration,
+    SignatureMethod,
+    XMLSigner,
+    XMLVerifier,
+)
+from signxml.exceptions import InvalidSignature as XmlInvalidSignature
+
+from idp.saml import constants as c
+from idp.saml.errors import SignatureRefused
+
+_ALLOWED_METHODS = frozenset(SignatureMethod(u) for u in c.SIGNATURE_ALGORITHMS)
+_ALLOWED_DIGESTS = frozenset(DigestAlgorithm(u) for u in c.DIGEST_ALGORITHMS)
+_ALLOWED_TRANSFORMS = {c.ENVELOPED, c.EXC_C14N}
+_HASHES = {
+    c.RSA_SHA256: hashes.SHA256, c.RSA_SHA384: hashes.SHA384, c.RSA_SHA512: hashes.SHA512,
+    c.ECDSA_SHA256: hashes.SHA256, c.ECDSA_SHA384: hashes.SHA384, c.ECDSA_SHA512: hashes.SHA512,
+}
+_ID_ATTRIBUTES = ("ID", "Id", "id", "AssertionID")
+
+
+class Signer:
+    """Signs SAML elements with one RSA key; build once per key (signxml re-checks a PEM key
+    on every call, ~15/s, but takes a key object as is, ~hundreds/s — NOTES)."""
+
+    def __init__(self, key: rsa.RSAPrivateKey, cert_pem: str) -> None:
+        self.key = key
+        self.cert_pem = cert_pem
+        # Parsed once: given PEM text, signxml parses the certificate on every signature.
+        self._certs = [x509.load_pem_x509_certificate(cert_pem.encode())]
+        self._signer = XMLSigner(
+            signature_algorithm=SignatureMethod.RSA_SHA256,
+            digest_algorithm=DigestAlgorithm.SHA256,
+            c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
+        )
+        self._signer.namespaces = {"ds": c.DS}
+
+    def sign(self, element: etree._Element) -> etree._Element:
+        """element signed (enveloped); its ds:Signature goes right after saml:Issuer, where
+        the SAML schema wants it (Core §3.2.1, §2.3.3)."""
+        placeholder = etree.Element(
+            f"{{{c.DS}}}Signature", Id="placeholder", nsmap={"ds": c.DS}
+        )
+        issuer = element.find(f"{{{c.SAML}}}Issuer")
+        element.insert(0 if issuer is None else element.index(issuer) + 1, placeholder)
+        return self._signer.sign(
+            element, key=self.key, cert=self._certs, reference_uri="#" + element.get("ID"),
+        )
+
+
+def verify_enveloped(root: etree._Element, certs: list[str]) -> None:
+    """Accept root only if it carries one valid enveloped signature by one of certs."""
+    signature = _only_signature(root)
+    _check_signed_info(root, signature)
+    _no_duplicate_ids(root)
+    config = SignatureConfiguration(
+        location="./", expect_references=1, signature_methods=_ALLOWED_METHODS,
+        digest_algorithms=_ALLOWED_DIGESTS,
+    )
+    for cert in certs:
+        try:
+            XMLVerifier().verify(root, x509_cert=cert, expect_config=config, id_attribute="ID")
+            return
+        except (XmlInvalidSignature, InvalidInput):
+            continue
+    raise SignatureRefused("signature does not verify", "no registered key verifies it")
+
+
+def verify_redirect(signed_octets: bytes, sig_alg: str, signature: bytes, certs: list[str]):
+    """HTTP-Redirect binding signature (Bindings §3.4.4.1) over the query as received."""
+    if sig_alg not in _HASHES:
+        raise SignatureRefused("signature algorithm not accepted", f"SigAlg {sig_alg}")
+    algorithm = _HASHES[sig_alg]()
+    for cert in certs:
+        key = x509.load_pem_x509_certificate(cert.encode()).public_key()
+        try:
+            if isinstance(key, rsa.RSAPublicKey) and "rsa" in sig_alg:
+                key.verify(signature, signed_octets, padding.PKCS1v15(), algorithm)
+                return
+            if isinstance(key, ec.EllipticCurvePublicKey) and "ecdsa" in sig_alg:
+                key.verify(signature, signed_octets, ec.ECDSA(algorithm))
+                return
+        except InvalidSignature:
+            continue
+    raise SignatureRefused("signature does not verify", "redirect signature invalid")
+
+
+def sign_redirect(key: rsa.RSAPrivateKey, signed_octets: bytes) -> bytes:
+    return key.sign(signed_octets, padding.PKCS1v15(), hashes.SHA256())
+
+
+def has_signature(root: etree._Element) -> bool:
+    return root.find(f"{{{c.DS}}}Signature") is not None
+
+
+def _only_signature(root: etree._Element) -> etree._Element:
+    signatures = list(root.iter(f"{{{c.DS}}}Signature"))
+    if len(signatures) != 1 or signatures[0].getparent() is not root:
+        raise SignatureRefused("exactly one signature, on the message itself, is accepted",
+                               f"{len(signatures)} signatures")
+    return signatures[0]
+
+
+def _check_signed_info(root: etree._Element, signature: etree._Element) -> None:
+    ns = {"ds": c.DS}
+    c14n = signature.xpath("ds:SignedInfo/ds:CanonicalizationMethod/@Algorithm", namespaces=ns)
+    method = signature.xpath("ds:SignedInfo/ds:SignatureMethod/@Algorithm", namespaces=ns)
+    references = signature.xpath("ds:SignedInfo/ds:Reference", namespaces=ns)
+    if c14n != [c.EXC_C14N]:
+        raise SignatureRefused("only exclusive canonicalisation is accepted", str(c14n))
+    if len(method) != 1 or method[0] not in c.SIGNATURE_ALGORITHMS:
+        raise SignatureRefused("signature algorithm not accepted (RSA-SHA256 or better)",
+                               str(method))
+    if len(references) != 1:
+        raise SignatureRefused("exactly one signed reference is accepted")
+    reference = references[0]
+    root_id = root.get("ID")
+    if not root_id or reference.get("URI") != "#" + root_id:
+        raise SignatureRefused("the signature must cover the whole message",
+                               f"reference {reference.get('URI')!r}")
+    transforms = reference.xpath("ds:Transforms/ds:Transform/@Algorithm", namespaces=ns)
+    if not set(transforms) <= _ALLOWED_TRANSFORMS:
+        raise SignatureRefused("signature transform not accepted", str(transforms))
+    digest = reference.xpath("ds:DigestMethod/@Algorithm", namespaces=ns)
+    if len(digest) != 1 or digest[0] not in c.DIGEST_ALGORITHMS:
+        raise SignatureRefused("digest algorithm not accepted (SHA-256 or better)", str(digest))
+
+
+def _no_duplicate_ids(root: etree._Element) -> None:
+    seen: set[str] = set()
+    for element in root.iter():
+        for name in _ID_ATTRIBUTES:
+            value = element.get(name)
+            if value is None:
+                continue
+            if value in seen:
+                raise SignatureRefused("duplicate IDs in the message", f"ID {value!r}")
+            seen.add(value)

@@ -1,0 +1,153 @@
+"""Web SSO (SAML Profiles §4.1): SP-initiated, resumed after login, and IdP-initiated.
+
+The hand-off to login is protocol-neutral (``idp.sso``): a valid request is kept in the Store,
+a ``LoginRequest`` sends the browser to ``/login``, and ``/saml/resume`` re-checks the session
+with the same ``login_needed`` policy before answering.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from dataclasses import asdict
+
+from clients.saml.models import ServiceProvider
+from clients.saml.registry import get_sp
+from idp.audit import Actor, EventType, Outcome, record
+from idp.saml import authn_request
+from idp.saml.answers import Answer
+from idp.saml.assertions import error_fields, nameid_for, participant_key, success_fields
+from idp.saml.authn_request import AuthnRequestInfo, Target
+from idp.saml.bindings import Inbound
+from idp.saml.endpoints import sso_url
+from idp.saml.errors import AuthnFailed, NoAuthnContext, NoPassive, SamlError
+from idp.sso.login_request import LOGIN_REQUEST_TTL, LoginRequest, save_login_request
+from idp.sso.policy import LoginRequirements, login_needed
+from idp.sso.session import SsoSession
+
+log = logging.getLogger(__name__)
+PENDING_PREFIX = "saml-pending:"
+
+
+def start(services, inbound: Inbound, current: tuple[str, SsoSession] | None, actor: Actor
+          ) -> Answer:
+    """An AuthnRequest arrived (Redirect or POST binding)."""
+    now = int(time.time())
+    try:
+        target = authn_request.resolve(services, inbound)
+    except SamlError as error:  # no trustworthy endpoint: an error page, never a post
+        _audit_refusal(services, actor, None, error)
+        return Answer.error(error.description)
+    try:
+        info = authn_request.validate(
+            services, inbound, target, sso_url(services.settings.issuer), now
+        )
+    except SamlError as error:
+        return refuse(services, target, error, actor)
+    return _answer(services, info, target.sp, current, actor)
+
+
+def idp_initiated(services, entity_id: str | None, relay_state: str | None,
+                  current: tuple[str, SsoSession] | None, actor: Actor) -> Answer:
+    """Unsolicited response (Profiles §4.1.5) to a registered SP's default ACS."""
+    sp = get_sp(services, entity_id)
+    acs = sp.default_acs() if sp is not None and not sp.disabled else None
+    if acs is None:
+        _audit_refusal(services, actor, entity_id, SamlError("unknown service provider"))
+        return Answer.error("unknown service provider")
+    if relay_state is not None and len(relay_state.encode()) > 80:
+        return Answer.error("RelayState longer than 80 bytes")
+    info = AuthnRequestInfo(
+        id=None, sp=sp.entity_id, acs_url=acs["location"], relay_state=relay_state,
+        force_authn=False, is_passive=False, min_level=sp.min_level,
+        nameid_format=sp.nameid_format, received_at=int(time.time()),
+    )
+    return _answer(services, info, sp, current, actor)
+
+
+def resume(services, pending: str | None, current: tuple[str, SsoSession] | None,
+           actor: Actor) -> Answer:
+    """Back from the login page: answer the kept request with the (new) session."""
+    raw = services.store.take(PENDING_PREFIX + pending) if pending else None
+    if raw is None:
+        return Answer.error("this sign-in request has expired; start again from the site")
+    info = AuthnRequestInfo(**json.loads(raw))
+    sp = get_sp(services, info.sp)
+    if sp is None or sp.disabled:
+        return Answer.error("unknown service provider")
+    reason = login_needed(current[1] if current else None, _requirements(info))
+    if reason is not None:  # the user did not (or could not) log in as required
+        error = (NoAuthnContext("assurance level not reached") if reason == "insufficient_level"
+                 else AuthnFailed("authentication did not complete", reason))
+        return refuse(services, _target(sp, info), error, actor)
+    return _respond(services, info, sp, current, actor)
+
+
+def refuse(services, target: Target, error: SamlError, actor: Actor) -> Answer:
+    """An error-status Response to the (metadata-verified) ACS; never an assertion."""
+    _audit_refusal(services, actor, target.sp.entity_id, error)
+    fields = error_fields(services, target.acs_url, target.request_id, error, target.relay_state)
+    return Answer.post(target.acs_url, fields)
+
+
+def _answer(services, info: AuthnRequestInfo, sp: ServiceProvider,
+            current: tuple[str, SsoSession] | None, actor: Actor) -> Answer:
+    # ForceAuthn always means a fresh login, even one started in the same second as a
+    # previous login (auth_time has one-second resolution); resume then checks auth_time.
+    reason = "force_login" if info.force_authn else login_needed(
+        current[1] if current else None, _requirements(info))
+    if reason is None:
+        return _respond(services, info, sp, current, actor)
+    if info.is_passive:  # Core §3.4.1: IsPassive and no usable session -> NoPassive
+        return refuse(services, _target(sp, info), NoPassive("login would be needed", reason),
+                      actor)
+    key = secrets.token_urlsafe(24)
+    services.store.put(PENDING_PREFIX + key, json.dumps(asdict(info)), LOGIN_REQUEST_TTL)
+    login = LoginRequest(
+        return_to=f"/saml/resume?req={key}", protocol="saml", client_id=sp.entity_id,
+        client_name=sp.name, force_login=info.force_authn or reason == "force_login",
+        min_level=info.min_level,
+    )
+    return Answer.redirect(f"/login?login={save_login_request(services.store, login)}")
+
+
+def _respond(services, info: AuthnRequestInfo, sp: ServiceProvider,
+             current: tuple[str, SsoSession], actor: Actor) -> Answer:
+    token, session = current
+    nameid = nameid_for(services, sp, session, info.nameid_format)
+    fields = success_fields(
+        services, sp, session, acs_url=info.acs_url, in_response_to=info.id, nameid=nameid,
+        nameid_format=info.nameid_format, relay_state=info.relay_state,
+    )
+    # Single logout needs the NameID and SessionIndex each SP holds (Profiles §4.4).
+    participant = {"nameid": nameid, "format": info.nameid_format}
+    if session.participants.get(participant_key(sp)) != participant:
+        services.sessions.add_participant(token, participant_key(sp), participant)
+    with services.db.begin() as db:
+        record(db, EventType.SAML_ASSERTION, Outcome.SUCCESS, actor=actor,
+               account_id=session.account_id, username=session.username,
+               client_id=sp.entity_id[:128], sid=session.sid, level=session.level,
+               nameid_format=info.nameid_format, unsolicited=info.id is None)
+    return Answer.post(info.acs_url, fields)
+
+
+def _requirements(info: AuthnRequestInfo) -> LoginRequirements:
+    # ForceAuthn: the authentication must be at least as new as the request (Core §3.4.1).
+    return LoginRequirements(
+        force_login_after=info.received_at if info.force_authn else None,
+        min_level=info.min_level,
+    )
+
+
+def _target(sp: ServiceProvider, info: AuthnRequestInfo) -> Target:
+    return Target(sp, info.acs_url, info.id, info.relay_state)
+
+
+def _audit_refusal(services, actor: Actor, entity_id: str | None, error: SamlError) -> None:
+    log.info("SAML request refused: %s", error.detail)
+    with services.db.begin() as db:
+        record(db, EventType.SAML_ASSERTION, Outcome.FAILURE, actor=actor,
+               client_id=(entity_id or "")[:128] or None, reason=type(error).__name__,
+               detail=error.detail[:200])

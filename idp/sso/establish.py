@@ -1,0 +1,40 @@
+"""Turning a finished authentication into the browser's SSO session.
+
+A login with a live session for the same account re-authenticates it (same ``sid``, fresh
+``auth_time``: what prompt=login, max_age and ForceAuthn check); a login as another account
+ends the old session first, so its relying parties are logged out (end listeners).
+"""
+
+from __future__ import annotations
+
+import time
+
+from idp.audit import Actor
+from idp.sso.logout import end_session
+from idp.sso.session import SsoSession
+
+
+def establish_session(
+    services, current: tuple[str, SsoSession] | None, *, account_id: str, username: str,
+    level: int, amr: list[str], door: str, actor: Actor, now: int | None = None,
+) -> tuple[str, SsoSession]:
+    """The (cookie token, session) the browser holds after this login."""
+    now = now or int(time.time())
+    sessions = services.sessions
+    if current is not None:
+        token, session = current
+        if session.account_id == account_id:
+            if door == "person":
+                session.acting_for = None  # the person door acts for nobody
+            sessions.reauthenticate(token, session, level=level, amr=amr, now=now)
+            return token, session
+        end_session(services, token=token, actor=actor, initiator="switch_account")
+    return sessions.create(account_id=account_id, username=username, level=level, amr=amr, now=now)
+
+
+def level_after(person_level: int, amr: list[str]) -> int:
+    """The session's assurance level: the person's, or L3 when a second factor was used on
+    top of a real-name verified (L2) account (DESIGN.md, identity model)."""
+    if "otp" in amr and person_level >= 2:
+        return 3
+    return person_level

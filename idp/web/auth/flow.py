@@ -1,0 +1,81 @@
+"""What the login views share: the request's actor, the login request, and where to go next."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import Response, redirect, request, session, url_for
+
+from idp.audit import Actor
+from idp.authn.pending import PendingLogin
+from idp.services import services
+from idp.sso.establish import establish_session, level_after
+from idp.sso.login_request import LoginRequest, load_login_request
+from idp.sso.web import current_session, set_session_cookie
+from idp.web.i18n import t
+
+DOORS = ("person", "legal")
+CST = timezone(timedelta(hours=8))
+
+
+def actor() -> Actor:
+    return Actor(ip=request.remote_addr, user_agent=request.user_agent.string or None)
+
+
+def login_request(login_id: str | None) -> LoginRequest | None:
+    return load_login_request(services().store, (login_id or "")[:64] or None)
+
+
+def door_of(value: str | None, request_: LoginRequest | None = None) -> str:
+    door = value or (request_.door if request_ else None) or "person"
+    return door if door in DOORS else "person"
+
+
+def return_target(request_: LoginRequest | None) -> str:
+    """The protocol's resume URL (a local path only: never an open redirect), else my account."""
+    target = request_.return_to if request_ else ""
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("account.overview")
+
+
+def see_other(target: str) -> Response:
+    """RFC 9700 §4.12: answer a credential POST with 303 so the browser does not re-POST."""
+    return redirect(target, code=303)
+
+
+def finish_login(pending: PendingLogin, amr: list[str]) -> Response:
+    """Every required factor is done: make the SSO session, set its cookie, go on."""
+    svc = services()
+    level = level_after(pending.person_level, amr)
+    token, sso = establish_session(
+        svc, current_session(), account_id=pending.account_id, username=pending.username,
+        level=level, amr=amr, door=pending.door, actor=actor(),
+    )
+    session.pop("csrf", None)  # a new CSRF token after authentication (no fixation)
+    request_ = login_request(pending.login_id)
+    if request_ is not None and request_.min_level > sso.level:
+        target = url_for("auth.level_required", login=pending.login_id)
+    elif pending.door == "legal":
+        target = url_for("auth.choose_entity", login=pending.login_id)
+    else:
+        target = return_target(request_)
+    response = see_other(target)
+    set_session_cookie(response, token, sso)
+    return response
+
+
+def local_time(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, CST).strftime("%Y-%m-%d %H:%M")
+
+
+def refusal_message(error: str, until: int | None) -> str:
+    # The same words for unknown usernames and wrong passwords (no account enumeration).
+    if error == "locked":
+        when = local_time(until or 0)
+        return t(f"登录失败次数过多，已临时锁定，请于 {when} 后再试。",
+                 f"Too many failed attempts: temporarily locked until {when}.")
+    if error == "delayed":
+        return t("登录失败次数较多，请稍候片刻再试。",
+                 "Several failed attempts: wait a moment before trying again.")
+    return t("用户名或密码错误。", "Wrong username or password.")

@@ -1,0 +1,96 @@
+"""GET/POST /login (the two doors of the portal) and POST /logout."""
+
+from __future__ import annotations
+
+from flask import flash, render_template, request, session, url_for
+
+from idp.accounts.service import get_person
+from idp.authn.password_login import password_login
+from idp.authn.pending import PendingLogin, save_pending
+from idp.authn.totp import is_enrolled
+from idp.services import services
+from idp.sso.logout import end_session
+from idp.sso.web import clear_session_cookie, current_session
+from idp.web.auth import bp
+from idp.web.auth.flow import (
+    actor,
+    door_of,
+    finish_login,
+    local_time,
+    login_request,
+    refusal_message,
+    see_other,
+)
+from idp.web.i18n import t
+
+
+@bp.get("/login")
+def login_form():
+    login_id = request.args.get("login")
+    request_ = login_request(login_id)
+    door = door_of(request.args.get("door"), request_)
+    current = current_session()
+    if request_ and current and not request_.force_login and current[1].level < request_.min_level:
+        step_up = _step_up(current[1].account_id, door, login_id)
+        if step_up is not None:
+            return step_up
+    hint = session.pop("login_username", None) or (request_.login_hint if request_ else None)
+    return render_template(
+        "auth/login.html", door=door, login_id=request_.id if request_ else None,
+        client_name=request_.client_name if request_ else None, username=hint or "",
+        signed_in_as=current[1].username if current else None,
+    )
+
+
+@bp.post("/login")
+def login_submit():
+    username = request.form.get("username", "")[:128]
+    password = request.form.get("password", "")[:1024]
+    request_ = login_request(request.form.get("login"))
+    door = door_of(request.form.get("door"), request_)
+    back = url_for("auth.login_form", login=request_.id if request_ else None, door=door)
+    session["login_username"] = username.strip()
+    if not username.strip() or not password:
+        flash(t("请输入用户名和密码。", "Enter your username and password."), "error")
+        return see_other(back)
+    result = password_login(
+        services(), username, password, door=door, actor=actor(),
+        client_id=request_.client_id if request_ else None,
+    )
+    if result.error is not None:
+        flash(refusal_message(result.error, result.until), "error")
+        return see_other(back)
+    session.pop("login_username", None)
+    person = result.person
+    if result.locked_at:
+        when = local_time(result.locked_at)
+        flash(t(f"您的账号在 {when} 因多次登录失败被临时锁定。如非本人操作，请尽快修改密码。",
+                f"Your account was temporarily locked at {when} after repeated failed logins. "
+                "If that was not you, change your password."), "warning")
+    pending = PendingLogin(person.id, person.username, person.assurance_level, door,
+                           request_.id if request_ else None)
+    if is_enrolled(services(), person.id):
+        session["pending"] = save_pending(services().store, pending)
+        return see_other(url_for("auth.second_factor"))
+    return finish_login(pending, ["pwd"])
+
+
+@bp.post("/logout")
+def logout():
+    current = current_session()
+    if current is not None:
+        end_session(services(), token=current[0], actor=actor(), initiator="user")
+    flash(t("您已安全退出。", "You are logged out."), "success")
+    response = see_other(url_for("home.index"))
+    clear_session_cookie(response)
+    return response
+
+
+def _step_up(account_id: str, door: str, login_id: str | None):
+    """A live session below the level asked for: only the second factor is missing."""
+    person = get_person(services(), account_id)
+    if person is None or not is_enrolled(services(), account_id):
+        return None
+    pending = PendingLogin(person.id, person.username, person.assurance_level, door, login_id)
+    session["pending"] = save_pending(services().store, pending)
+    return see_other(url_for("auth.second_factor"))

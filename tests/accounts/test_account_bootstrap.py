@@ -1,0 +1,63 @@
+"""The first start creates one administrator with a one-time password, and only once."""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+from idp.accounts import service
+from idp.accounts.bootstrap import ensure_bootstrap_admin
+from idp.accounts.enums import AccountClass
+from idp.audit import SYSTEM_ACTOR
+from idp.bootstrap import prepare
+from idp.services import Services
+
+
+def test_the_first_start_creates_an_admin_who_must_change_the_password(backend, services):
+    password = ensure_bootstrap_admin(services)
+    assert password is not None and len(password) == 20
+    admin = service.verify_login(services, "admin", password)
+    assert admin.account_class == AccountClass.ADMIN
+    assert admin.must_change_password
+
+
+def test_the_bootstrap_admin_is_created_only_once(backend, services):
+    assert ensure_bootstrap_admin(services) is not None
+    assert ensure_bootstrap_admin(services) is None
+    admins = service.list_persons(services, account_class=AccountClass.ADMIN)
+    assert [a.username for a in admins] == ["admin"]
+
+
+def test_no_bootstrap_admin_when_an_administrator_exists(backend, services):
+    service.create_person(services, SYSTEM_ACTOR, username="ops", name="运维",
+                          password="Correct-Horse-42", account_class=AccountClass.ADMIN)
+    assert ensure_bootstrap_admin(services) is None
+    assert service.find_person_by_username(services, "admin") is None
+
+
+def test_the_bootstrap_password_meets_a_stricter_admin_policy(services):
+    services.settings = replace(services.settings, admin_password_min=24)
+    assert len(ensure_bootstrap_admin(services)) == 24
+
+
+def test_preparing_the_server_shows_the_password_once_and_not_in_the_log(
+    backend, settings, capsys, caplog
+):
+    prepare(settings)
+    first = capsys.readouterr().out
+    password = first.split("password: ")[1].split()[0]
+    assert "admin" in first and len(password) == 20
+    assert password not in caplog.text
+    prepare(settings)
+    assert "password" not in capsys.readouterr().out
+
+
+def test_servers_starting_together_create_one_bootstrap_admin(backend, settings, services):
+    # Separate Services stand in for separate processes: own engines, own connections.
+    nodes = [Services.build(settings, upgrade=False) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(len(nodes)) as pool:
+            passwords = list(pool.map(ensure_bootstrap_admin, nodes))
+    finally:
+        for node in nodes:
+            node.db.dispose()
+    assert sum(p is not None for p in passwords) == 1
+    assert len(service.list_persons(services, account_class=AccountClass.ADMIN)) == 1

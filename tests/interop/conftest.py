@@ -1,0 +1,49 @@
+"""Interoperability fixtures: a live IdP, a person, relying parties, a back-channel receiver."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# --import-mode=importlib does not put test folders on sys.path (see tests/oidc/conftest.py).
+sys.path.insert(0, str(Path(__file__).parent))
+
+from interop_helpers import BackchannelReceiver  # noqa: E402
+
+from clients.registry import register_client  # noqa: E402
+from idp.accounts.service import create_person  # noqa: E402
+from idp.audit import SYSTEM_ACTOR  # noqa: E402
+
+USERNAME, PASSWORD = "wangwu", "Correct-horse-9"
+REDIRECT = "http://127.0.0.1:9/callback"  # never contacted: the test reads the redirect
+POST_LOGOUT = "http://127.0.0.1:9/logged-out"
+
+
+@pytest.fixture
+def live(live_app):
+    app, base = live_app
+    services = app.extensions["yiwang"]
+    create_person(services, SYSTEM_ACTOR, username=USERNAME, password=PASSWORD, name="王五",
+                  id_number="11010519491231002X", phone="13900139000", assurance_level=2)
+    return services, base
+
+
+@pytest.fixture
+def receiver():
+    server = BackchannelReceiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def relying_party(live, receiver):
+    services, _ = live
+    client, secret = register_client(services, {
+        "client_name": "不动产登记", "redirect_uris": [REDIRECT], "first_party": True,
+        "grant_types": ["authorization_code", "refresh_token"],
+        "scope": "openid profile offline_access", "post_logout_redirect_uris": [POST_LOGOUT],
+        "backchannel_logout_uri": receiver.url,
+    }, SYSTEM_ACTOR)
+    return client.client_id, secret

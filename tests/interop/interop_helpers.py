@@ -1,0 +1,61 @@
+"""A browser made of ``requests`` that logs in through the real login form, and a tiny
+relying-party server that records back-channel logout tokens."""
+
+from __future__ import annotations
+
+import re
+import threading
+from html import unescape
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs, urljoin
+
+import requests
+
+_HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
+
+
+def browse(browser: requests.Session, url: str, base: str, username: str, password: str) -> str:
+    """Follow the flow from url until it leaves the IdP; log in when the login form shows.
+    Returns the URL the IdP finally sends the browser to (the relying party's)."""
+    for _ in range(20):
+        response = browser.get(url, allow_redirects=False, timeout=10)
+        if response.is_redirect:
+            url = urljoin(url, response.headers["Location"])
+            if not url.startswith(base):
+                return url
+            continue
+        assert response.status_code == 200, response.text[:300]
+        if 'name="password"' not in response.text:
+            return url
+        form = {k: unescape(v) for k, v in _HIDDEN.findall(response.text)}
+        form.update(username=username, password=password)
+        posted = browser.post(base + "/login", data=form, allow_redirects=False, timeout=10)
+        assert posted.status_code == 303, posted.text[:300]
+        url = urljoin(url, posted.headers["Location"])
+    raise AssertionError("too many redirects")
+
+
+class BackchannelReceiver:
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                receiver.tokens.append(parse_qs(body)["logout_token"][0])
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/backchannel"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)

@@ -1,0 +1,137 @@
+"""RP-initiated, back-channel and front-channel logout."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from oidc_helpers import get_code, redeem
+
+from idp.oidc.tokens import BACKCHANNEL_EVENT
+
+
+@pytest.fixture
+def receiver():
+    """A tiny relying-party server that records back-channel logout POSTs."""
+    received: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            received.append(parse_qs(body)["logout_token"][0])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/backchannel", received
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def _signed_in(client, rp, pkce, person, login):
+    token, session = login(person)
+    id_token = redeem(client, rp, get_code(client, rp, pkce), pkce).json["id_token"]
+    return token, session, id_token
+
+
+def test_logout_with_a_hint_ends_the_session_and_returns_to_the_registered_uri_with_state(
+    client, svc, rp, pkce, person, login
+):
+    token, _, id_token = _signed_in(client, rp, pkce, person, login)
+    response = client.get("/session/end", query_string={
+        "id_token_hint": id_token, "post_logout_redirect_uri": "https://rp.example.gov.cn/bye",
+        "state": "bye-1"})
+    assert response.status_code in (302, 303)
+    location = urlsplit(response.headers["Location"])
+    assert location.netloc == "rp.example.gov.cn" and location.path == "/bye"
+    assert parse_qs(location.query)["state"] == ["bye-1"]
+    assert svc.sessions.load(token) is None
+
+
+def test_an_unregistered_post_logout_redirect_uri_is_never_redirected_to(
+    client, rp, pkce, person, login
+):
+    _, _, id_token = _signed_in(client, rp, pkce, person, login)
+    response = client.get("/session/end", query_string={
+        "id_token_hint": id_token, "post_logout_redirect_uri": "https://evil.example.com/"})
+    assert response.status_code == 200 and "Location" not in response.headers
+
+
+def test_logout_without_a_hint_asks_for_confirmation_on_a_plain_form(
+    client, svc, rp, pkce, person, login
+):
+    token, _, _ = _signed_in(client, rp, pkce, person, login)
+    page = client.get("/session/end")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'name="csrf_token"' in html
+    assert svc.sessions.load(token) is not None
+    csrf = html.split('name="csrf_token" value="')[1].split('"')[0]
+    done = client.post("/session/end/confirm", data={"csrf_token": csrf})
+    assert done.status_code == 200 and svc.sessions.load(token) is None
+
+
+def test_a_forged_hint_is_refused_with_an_error_page(client):
+    response = client.get("/session/end", query_string={"id_token_hint": "x.y.z"})
+    assert response.status_code == 400 and "Location" not in response.headers
+
+
+def test_ending_the_session_sends_a_back_channel_logout_token(
+    client, svc, make_client, pkce, person, login, receiver
+):
+    uri, received = receiver
+    rp = make_client(backchannel_logout_uri=uri)
+    _, session, id_token = _signed_in(client, rp, pkce, person, login)
+    client.get("/session/end", query_string={"id_token_hint": id_token})
+    assert len(received) == 1
+    header = json.loads(base64.urlsafe_b64decode(received[0].split(".")[0] + "=="))
+    assert header["typ"] == "logout+jwt"
+    claims = svc.signing_keys.verify_jwt(received[0], ["RS256"])
+    assert claims["iss"] == svc.settings.issuer and claims["aud"] == rp.client_id
+    assert claims["events"] == {BACKCHANNEL_EVENT: {}}
+    assert claims["sid"] == session.sid and claims["sub"] == person.id
+    assert "nonce" not in claims and claims["jti"]
+
+
+def test_an_unreachable_back_channel_does_not_break_logout(
+    client, svc, make_client, pkce, person, login
+):
+    rp = make_client(backchannel_logout_uri="http://127.0.0.1:9/unreachable")
+    token, _, id_token = _signed_in(client, rp, pkce, person, login)
+    assert client.get("/session/end", query_string={"id_token_hint": id_token}
+                      ).status_code == 200
+    assert svc.sessions.load(token) is None
+
+
+def test_the_logged_out_page_carries_front_channel_iframes_with_iss_and_sid(
+    client, svc, make_client, pkce, person, login
+):
+    rp = make_client(frontchannel_logout_uri="https://rp.example.gov.cn/fc")
+    _, session, id_token = _signed_in(client, rp, pkce, person, login)
+    page = client.get("/session/end", query_string={"id_token_hint": id_token})
+    html = page.get_data(as_text=True)
+    src = html.split('<iframe src="')[1].split('"')[0].replace("&amp;", "&")
+    params = parse_qs(urlsplit(src).query)
+    assert params["iss"] == [svc.settings.issuer] and params["sid"] == [session.sid]
+    assert "frame-src https://rp.example.gov.cn" in page.headers["Content-Security-Policy"]
+
+
+def test_logout_is_audited_with_the_client_id(client, svc, rp, pkce, person, login):
+    from sqlalchemy import select
+
+    from idp.audit import AuditEvent
+
+    _, _, id_token = _signed_in(client, rp, pkce, person, login)
+    client.get("/session/end", query_string={"id_token_hint": id_token})
+    with svc.db.session() as session:
+        events = list(session.scalars(select(AuditEvent).where(AuditEvent.type == "logout")))
+    assert [e.client_id for e in events] == [rp.client_id]
