@@ -122,9 +122,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def server(env: dict, port: int):
+def server(env: dict, port: int, threads: int = 1):
     proc = subprocess.Popen(["taskset", "-c", str(SERVER_CORE), IDP, "serve", "--bind",
-                             f"127.0.0.1:{port}", "--workers", "1", "--threads", "1"],
+                             f"127.0.0.1:{port}", "--workers", "1", "--threads", str(threads)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 30
@@ -185,6 +185,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=4,
+                        help="gunicorn threads of the one worker (>1: gthread, keep-alive)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     raw, raw_cpu = raw_signatures(min(args.seconds, 5))
@@ -195,7 +197,7 @@ def main() -> None:
         port = 18000 + secrets.randbelow(1000)
         env = env_for(workdir / "data", port)
         seed(env, workdir)
-        with server(env, port) as (base, pid):
+        with server(env, port, args.threads) as (base, pid):
             cookie = session_cookie(base)
             warm = [authn_request_url(base) for _ in range(200)]
             load(workdir, warm, cookie, 3, args.concurrency)

@@ -13,6 +13,7 @@ def prepare(settings: Settings) -> None:
 
     services = Services.build(settings)
     try:
+        _publish_keys(services)
         password = ensure_bootstrap_admin(services)
     finally:
         services.db.dispose()
@@ -25,3 +26,13 @@ def prepare(settings: Settings) -> None:
             "It must be changed at first login and will not be shown again.\n",
             flush=True,
         )
+
+
+def _publish_keys(services: Services) -> None:
+    """Make every algorithm's keys before serving, so the first JWKS a relying party caches
+    already holds every key that may sign (not only those used so far)."""
+    from keys.algorithms import JWT_ALGORITHMS
+
+    for alg in JWT_ALGORITHMS:
+        services.signing_keys.signing_key(alg)
+    services.signing_keys.saml_signing()

@@ -65,7 +65,7 @@ class Settings:
     jwks_max_age_seconds: int = 300
     # OpenID Connect provider (idp/oidc/): algorithm of RFC 9068 access tokens (ES256 signs
     # ~12x faster than RS256 here); timeout in seconds of each back-channel logout POST.
-    oidc_access_token_alg: str = "ES256"
+    oidc_access_token_alg: str = "ES256"  # noqa: S105 - an algorithm name
     oidc_backchannel_timeout: int = 2
 
     # Audit (idp/audit/): days events are kept (180 is the legal minimum and the floor);

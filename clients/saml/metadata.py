@@ -51,6 +51,8 @@ def parse_sp_metadata(xml_bytes: bytes) -> SpMetadata:
     entity_id = (entity.get("entityID") or "").strip()
     if not entity_id:
         raise MetadataError("metadata: EntityDescriptor has no entityID")
+    if len(entity_id) > 1024:  # SAML Core §8.3.6: at most 1024 characters
+        raise MetadataError("metadata: entityID longer than 1024 characters")
     acs = [_acs(e) for e in descriptor.findall("md:AssertionConsumerService", _NS)]
     acs = [a for a in acs if a["binding"] in _ACS_BINDINGS]
     if not acs:
@@ -130,5 +132,5 @@ def _display_name(entity) -> str | None:
     for path in (".//md:OrganizationDisplayName", ".//md:OrganizationName"):
         found = entity.find(path, _NS)
         if found is not None and (found.text or "").strip():
-            return found.text.strip()
+            return found.text.strip()[:200]
     return None

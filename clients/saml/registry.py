@@ -30,9 +30,11 @@ def register_sp_from_metadata(
     names what is wrong. The console calls this with an uploaded file or a fetched URL body."""
     if min_level not in LEVELS:
         raise MetadataError(f"min_level must be one of {LEVELS}")
+    if len(name or "") > 200 or len(department or "") > 200:
+        raise MetadataError("name and department are at most 200 characters")
     meta = parse_sp_metadata(xml_bytes)
     fields = asdict(meta)
-    fields["name"] = name or meta.name or meta.entity_id
+    fields["name"] = (name or meta.name or meta.entity_id)[:200]
     with services.db.begin() as session:
         sp = session.get(ServiceProvider, meta.entity_id)
         if sp is not None and not replace:

@@ -20,7 +20,8 @@ from idp.saml import authn_request
 from idp.saml.answers import Answer
 from idp.saml.assertions import error_fields, nameid_for, participant_key, success_fields
 from idp.saml.authn_request import AuthnRequestInfo, Target
-from idp.saml.bindings import Inbound
+from idp.saml.bindings import MAX_RELAY_STATE, Inbound
+from idp.saml.constants import SAML as SAML_NS
 from idp.saml.endpoints import sso_url
 from idp.saml.errors import AuthnFailed, NoAuthnContext, NoPassive, SamlError
 from idp.sso.login_request import LOGIN_REQUEST_TTL, LoginRequest, save_login_request
@@ -38,7 +39,8 @@ def start(services, inbound: Inbound, current: tuple[str, SsoSession] | None, ac
     try:
         target = authn_request.resolve(services, inbound)
     except SamlError as error:  # no trustworthy endpoint: an error page, never a post
-        _audit_refusal(services, actor, None, error)
+        claimed = inbound.root.findtext(f"{{{SAML_NS}}}Issuer")  # as sent, unverified
+        _audit_refusal(services, actor, (claimed or "").strip() or None, error)
         return Answer.error(error.description)
     try:
         info = authn_request.validate(
@@ -57,7 +59,7 @@ def idp_initiated(services, entity_id: str | None, relay_state: str | None,
     if acs is None:
         _audit_refusal(services, actor, entity_id, SamlError("unknown service provider"))
         return Answer.error("unknown service provider")
-    if relay_state is not None and len(relay_state.encode()) > 80:
+    if relay_state is not None and len(relay_state.encode()) > MAX_RELAY_STATE:
         return Answer.error("RelayState longer than 80 bytes")
     info = AuthnRequestInfo(
         id=None, sp=sp.entity_id, acs_url=acs["location"], relay_state=relay_state,

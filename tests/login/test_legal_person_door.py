@@ -34,8 +34,9 @@ def test_the_legal_door_offers_only_valid_authorisations_and_puts_the_choice_in_
     page = chooser.get_data(as_text=True)
     assert "杭州示例科技有限公司" in page and acme.credit_code in page
     assert "已过期授权有限公司" not in page
-    grant_id = svc.db.session().query(Authorisation).filter_by(
-        person_id=alice.id, legal_person_id=acme.id).one().id
+    with svc.db.session() as session:
+        grant_id = session.query(Authorisation).filter_by(
+            person_id=alice.id, legal_person_id=acme.id).one().id
     chosen = client.post("/login/entity", data={
         "csrf_token": csrf(chooser), "authorisation": grant_id, "login": request.id})
     assert chosen.status_code == 303 and chosen.headers["Location"] == "/saml/resume?r=1"
@@ -53,7 +54,8 @@ def test_a_forged_choice_of_an_organisation_is_refused(
     person("bob")
     organisation("别人的公司", "bob")
     login("alice", door="legal")
-    bobs = svc.db.session().query(Authorisation).one().id
+    with svc.db.session() as session:
+        bobs = session.query(Authorisation).one().id
     refused = client.post("/login/entity", data={"csrf_token": csrf(client.get("/account")),
                                                  "authorisation": bobs})
     assert "/login/entity" in refused.headers["Location"]
@@ -74,7 +76,8 @@ def test_the_person_door_acts_for_nobody_again(
     person("alice")
     organisation("杭州示例科技有限公司", "alice")
     chooser = client.get(login("alice", door="legal").headers["Location"])
-    grant = svc.db.session().query(Authorisation).one().id
+    with svc.db.session() as session:
+        grant = session.query(Authorisation).one().id
     client.post("/login/entity", data={"csrf_token": csrf(chooser), "authorisation": grant})
     assert svc.sessions.load(sso_token()).acting_for is not None
     login("alice", door="person")

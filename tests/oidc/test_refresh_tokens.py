@@ -101,3 +101,12 @@ def test_code_and_refresh_flows_work_on_both_databases(client, rp, pkce, person,
     second = _refresh(client, rp, first["refresh_token"]).json
     assert second["access_token"] and second["refresh_token"]
     assert _refresh(client, rp, first["refresh_token"]).json["error"] == "invalid_grant"
+
+
+def test_a_person_can_revoke_a_sites_refresh_tokens(client, svc, rp, pkce, person, login):
+    from idp.oidc.refresh_tokens import revoke_for_account
+
+    login(person)
+    token = _tokens(client, rp, pkce)["refresh_token"]
+    assert revoke_for_account(svc, person.id, rp.client_id) == 1
+    assert _refresh(client, rp, token).json["error"] == "invalid_grant"

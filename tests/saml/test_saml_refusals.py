@@ -44,9 +44,12 @@ def test_an_unknown_sp_gets_an_error_page_and_no_post(sp, browser, sso, events):
     assert events("saml.assertion")[-1].outcome == "failure"
 
 
-def test_an_acs_url_not_in_the_metadata_gets_an_error_page(sp, browser):
+def test_an_acs_url_not_in_the_metadata_gets_an_error_page(sp, browser, events):
     url = sp.login_url(assertion_consumer_service_url="http://evil.test/acs")
     assert_error_page(browser.get(url), "assertion consumer service not in the SP")
+    refused = events("saml.assertion")[-1]
+    assert (refused.outcome, refused.client_id) == ("failure", sp.entity_id)
+    assert refused.detail["reason"] == "BadEndpoint"
 
 
 def test_an_acs_url_differing_only_in_case_or_slash_is_refused(sp, browser):
@@ -180,3 +183,50 @@ def test_an_oversized_post_is_refused(browser):
 def test_garbage_in_the_query_gets_an_error_page_never_a_500(browser, query):
     page = browser.get("/saml/sso?" + query)
     assert page.status_code == 400
+
+
+def test_an_enveloped_sha1_signature_is_refused(sp, browser, sso):
+    from saml2.xmldsig import DIGEST_SHA1
+
+    request_id, request = sp.client.create_authn_request(
+        sso, sign=True, sign_alg=SIG_RSA_SHA1, digest_alg=DIGEST_SHA1)
+    sp.outstanding[request_id] = "/"
+    fields = {"SAMLRequest": base64.b64encode(str(request).encode()).decode()}
+    assert status_seen_by(sp, form_of(browser.post("/saml/sso", fields))[1]) == \
+        "StatusRequestDenied"
+
+
+def test_an_hmac_signature_is_refused(sp, browser, sso):
+    from lxml import etree
+    from signxml import XMLSigner
+
+    _, xml = sp.request_xml(sso)
+    root = etree.fromstring(xml.encode())
+    signed = XMLSigner(signature_algorithm="hmac-sha256", digest_algorithm="sha256",
+                       c14n_algorithm="http://www.w3.org/2001/10/xml-exc-c14n#").sign(
+        root, key=b"k" * 32, reference_uri="#" + root.get("ID"))
+    fields = {"SAMLRequest": base64.b64encode(etree.tostring(signed)).decode()}
+    assert status_seen_by(sp, form_of(browser.post("/saml/sso", fields))[1]) == \
+        "StatusRequestDenied"
+
+
+def test_an_unsupported_nameid_format_is_answered_invalid_nameid_policy(sp, browser):
+    email = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+    assert status_seen_by(sp, form_of(browser.get(sp.login_url(nameid_format=email)))[1]) == \
+        "StatusInvalidNameidPolicy"
+
+
+@pytest.mark.parametrize("query", [
+    "", "SAMLRequest=%%%", "SAMLResponse=bm90LWRlZmxhdGU=", "SAMLRequest=a&SigAlg=x&Signature=y",
+])
+def test_garbage_at_the_logout_endpoint_gets_an_error_page_never_a_500(browser, query):
+    page = browser.get("/saml/slo?" + query)
+    assert page.status_code == 400
+
+
+def test_a_logout_request_from_an_unknown_sp_gets_an_error_page(browser):
+    xml = (b'<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+           b'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_1" Version="2.0">'
+           b"<saml:Issuer>http://stranger.test/metadata</saml:Issuer></samlp:LogoutRequest>")
+    page = browser.get(redirect_query(xml).replace("/saml/sso", "/saml/slo"))
+    assert_error_page(page, "unknown service provider")

@@ -99,3 +99,12 @@ def test_the_idp_metadata_is_signed_and_lists_both_bindings_and_nameid_formats(i
                f'Location="{base}/saml/sso"' in answer.text
     assert "nameid-format:persistent" in answer.text and "nameid-format:transient" in answer.text
     assert "rsa-sha256" in answer.text and "xml-exc-c14n" in answer.text
+
+
+def test_an_entity_id_over_1024_characters_is_refused(run, tmp_path, sp_metadata):
+    sp, path = sp_metadata
+    long_id = "http://sp.test/" + "x" * 1100
+    bad = tmp_path / "long.xml"
+    bad.write_bytes(path.read_bytes().replace(sp.entity_id.encode(), long_id.encode()))
+    result = run("clients", "add-saml", "--metadata-file", str(bad))
+    assert result.exit_code == 1 and "1024" in result.output
