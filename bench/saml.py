@@ -74,11 +74,12 @@ def authn_request_url(base: str) -> str:
     return f"{base}/saml/sso?" + urlencode({"SAMLRequest": base64.b64encode(data).decode()})
 
 
-def env_for(data_dir: Path, port: int) -> dict:
+def env_for(data_dir: Path, port: int, redis_url: str = "") -> dict:
     env = dict(os.environ)
     env.update(IDP_ISSUER=f"http://127.0.0.1:{port}", IDP_DATA_DIR=str(data_dir),
                IDP_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
-               IDP_DATABASE_URL="", IDP_REDIS_URL="", IDP_STORE_PREFIX="bench:")
+               IDP_DATABASE_URL="", IDP_REDIS_URL=redis_url,
+               IDP_STORE_PREFIX=f"bench{secrets.token_hex(3)}:")
     return env
 
 
@@ -140,10 +141,11 @@ def server(env: dict, port: int, threads: int = 1):
         proc.wait(timeout=15)
 
 
-def load(workdir: Path, urls: list[str], cookie: str, seconds: int, concurrency: int) -> dict:
+def load(workdir: Path, urls: list[str], cookie: str, seconds: int, concurrency: int,
+         expect: str = 'name="SAMLResponse"') -> dict:
     path = workdir / "load.json"
     path.write_text(json.dumps({"urls": urls, "cookie": cookie, "seconds": seconds,
-                                "concurrency": concurrency}))
+                                "concurrency": concurrency, "expect": expect}))
     out = subprocess.run(["taskset", "-c", str(LOAD_CORE), "node",
                           str(ROOT / "bench" / "saml_load.mjs"), str(path)],
                          capture_output=True, text=True, check=True)
@@ -185,6 +187,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--redis", default="", help="keep the Store in this Redis (e.g. "
+                        "redis://127.0.0.1:6379/0) instead of the SQLite database")
     parser.add_argument("--threads", type=int, default=4,
                         help="gunicorn threads of the one worker (>1: gthread, keep-alive)")
     args = parser.parse_args()
@@ -195,12 +199,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         port = 18000 + secrets.randbelow(1000)
-        env = env_for(workdir / "data", port)
+        env = env_for(workdir / "data", port, args.redis)
         seed(env, workdir)
         with server(env, port, args.threads) as (base, pid):
             cookie = session_cookie(base)
             warm = [authn_request_url(base) for _ in range(200)]
             load(workdir, warm, cookie, 3, args.concurrency)
+            # The floor: the same server answering its health check (no SAML, no database).
+            before = cpu_seconds(pid)
+            floor = load(workdir, [f"{base}/healthz"] * 200_000, cookie, min(args.seconds, 5),
+                         args.concurrency, expect="ok")
+            print(f"floor, GET /healthz on the same server: "
+                  f"{floor['requests'] / floor['seconds']:,.0f}/s; "
+                  f"{floor['requests'] / (cpu_seconds(pid) - before):,.0f} per CPU-second")
             for scenario in ("sp", "idp"):
                 expected = int(raw * args.seconds * 1.2) + 1000
                 if scenario == "sp":

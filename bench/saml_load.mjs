@@ -1,7 +1,7 @@
 // Load generator for bench/saml.py: GETs each URL once (with the SSO cookie) and checks that
 // the answer is the auto-submit form carrying a SAMLResponse.
 // Usage: node saml_load.mjs CONFIG_JSON  ->  {"requests": N, "seconds": S, "errors": E}
-// CONFIG: {urls: [...], cookie, seconds, concurrency}
+// CONFIG: {urls: [...], cookie, seconds, concurrency, expect: text the body must contain}
 import { readFileSync } from 'node:fs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -14,7 +14,7 @@ async function worker() {
     try {
       const r = await fetch(url, { redirect: 'manual', headers: { cookie: config.cookie } });
       const body = await r.text();
-      if (r.status !== 200 || !body.includes('name="SAMLResponse"')) throw new Error(`${r.status} ${body.slice(0, 200)}`);
+      if (r.status !== 200 || !body.includes(config.expect)) throw new Error(`${r.status} ${body.slice(0, 200)}`);
       done++;
     } catch (e) { errors++; firstError ??= String(e); }
   }

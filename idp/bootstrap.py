@@ -15,6 +15,8 @@ def prepare(settings: Settings) -> None:
     try:
         _publish_keys(services)
         password = ensure_bootstrap_admin(services)
+        if password:
+            _make_security_admin(services, BOOTSTRAP_USERNAME)
     finally:
         services.db.dispose()
     if password:
@@ -22,6 +24,8 @@ def prepare(settings: Settings) -> None:
         print(
             "\n初始管理员已创建 / Bootstrap administrator created\n"
             f"  username: {BOOTSTRAP_USERNAME}\n  password: {password}\n"
+            "  role: 安全管理员 security administrator (grants the other roles:\n"
+            "        idp admin grant-role --username U --role system_admin|audit_admin)\n"
             "首次登录须修改密码；此密码不会再次显示。\n"
             "It must be changed at first login and will not be shown again.\n",
             flush=True,
@@ -36,3 +40,14 @@ def _publish_keys(services: Services) -> None:
     for alg in JWT_ALGORITHMS:
         services.signing_keys.signing_key(alg)
     services.signing_keys.saml_signing()
+
+
+def _make_security_admin(services: Services, username: str) -> None:
+    """The first administrator holds the security role, which assigns every other role
+    (separation of duties: it can neither register relying parties nor read the audit)."""
+    from admin.roles import Role, assign_role
+    from idp.accounts.service import find_person_by_username
+
+    account = find_person_by_username(services, username)
+    assign_role(services.db, account_id=account.id, role=Role.SECURITY_ADMIN,
+                granted_by="bootstrap")

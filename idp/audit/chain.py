@@ -7,7 +7,8 @@ link. A chain-head row per (day, lane) holds the last hash and the count; append
 PostgreSQL a writer takes the first unlocked lane (``SKIP LOCKED``), so logins on many connections
 rarely wait for each other; SQLite serialises writers itself (``BEGIN IMMEDIATE``) and uses one
 lane. The lock is held until the caller's commit, so within a chain event ids increase in chain
-order and the verifier can walk events by id.
+order and the verifier can walk events by id. On PostgreSQL the insert and the head's advance
+are one statement, so the chain costs one extra round trip per event (the lock).
 
 Each day's chains start from a fixed genesis value, so pruning whole days leaves the rest
 verifiable; each day's head also names the previous day that had events, so deleting a whole

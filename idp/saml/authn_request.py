@@ -65,6 +65,10 @@ def resolve(services, inbound: Inbound) -> Target:
     root = inbound.root
     if root.tag != f"{{{c.SAMLP}}}AuthnRequest":
         raise MalformedMessage("not an AuthnRequest", root.tag)
+    for child in ("saml:Issuer", "saml:Subject", "samlp:NameIDPolicy", "saml:Conditions",
+                  "samlp:RequestedAuthnContext", "samlp:Scoping"):
+        if len(root.findall(child, _NS)) > 1:  # Core §3.4.1: each at most once
+            raise MalformedMessage(f"{child} given more than once")
     issuer = (root.findtext("saml:Issuer", namespaces=_NS) or "").strip()
     sp = get_sp(services, issuer)
     if sp is None or sp.disabled:

@@ -39,6 +39,10 @@ def test_a_person_logs_in_on_a_phone_and_sees_their_account(live_app, idp_cli, p
     text = phone.inner_text("main")
     assert "张三" in text and "330106********" in text and "139****5678" in text
     shot(phone, "03-account-person")
+    phone.click("text=绑定验证器")
+    assert phone.locator("svg.qr").is_visible()
+    shot(phone, "03b-totp-enrol")
+    phone.goto(f"{base}/account")
     phone.click("text=退出登录")
     phone.wait_for_url(f"{base}/")
     assert "您已安全退出" in phone.content()

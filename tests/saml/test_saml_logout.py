@@ -123,3 +123,24 @@ def test_a_logout_request_for_a_session_already_gone_is_answered_with_success(
     reply = sp.client.parse_logout_request_response(
         query_of(hop.headers["Location"])["SAMLResponse"], BINDING_HTTP_REDIRECT)
     assert reply.status_ok()
+
+
+def test_an_sp_that_fails_its_part_of_the_logout_makes_the_answer_partial(
+        pysaml2_sp, onelogin_sp, browser, signed_in, svc):
+    import re
+
+    from saml2.response import StatusError
+
+    signed_in()
+    sp_a, sp_b = pysaml2_sp(), onelogin_sp()
+    answer_a, _ = sign_in_to_both(browser, sp_a, sp_b)
+    (_, http_args), = sp_a.client.global_logout(answer_a.name_id).values()
+    hop = browser.get(dict(http_args["headers"])["Location"], allow_redirects=False)
+    at_b = sp_b.auth("/slo", get=query_of(hop.headers["Location"]))
+    back = at_b.process_slo(keep_local_session=True)
+    unsigned = re.sub(r"&(SigAlg|Signature)=[^&]*", "", back)  # the SP's answer, unsigned
+    final = browser.get(unsigned, allow_redirects=False)
+    with pytest.raises(StatusError) as refused:
+        sp_a.client.parse_logout_request_response(
+            query_of(final.headers["Location"])["SAMLResponse"], BINDING_HTTP_REDIRECT)
+    assert "PartialLogout" in str(refused.value)

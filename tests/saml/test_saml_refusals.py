@@ -230,3 +230,10 @@ def test_a_logout_request_from_an_unknown_sp_gets_an_error_page(browser):
            b"<saml:Issuer>http://stranger.test/metadata</saml:Issuer></samlp:LogoutRequest>")
     page = browser.get(redirect_query(xml).replace("/saml/sso", "/saml/slo"))
     assert_error_page(page, "unknown service provider")
+
+
+def test_a_request_with_two_issuers_gets_an_error_page(sp, browser, sso):
+    _, xml = sp.request_xml(sso)
+    issuer = re.search(r"<(\w+):Issuer[^>]*>[^<]*</\1:Issuer>", xml).group(0)
+    twice = xml.replace(issuer, issuer + issuer)
+    assert_error_page(browser.get(sp.redirect_for(twice, sso)), "more than once")
