@@ -35,6 +35,8 @@ def serve(settings: Settings, *, bind: str, workers: int, threads: int) -> None:
         "threads": threads,
         "worker_class": "gthread" if threads > 1 else "sync",
         "graceful_timeout": 10,
+        # One fixed control-socket path per user would be shared by every server on the host.
+        "control_socket_disable": True,
         "accesslog": "-",
         # Query strings can carry codes and tokens: log the path only.
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',

@@ -8,7 +8,8 @@ PostgreSQL a writer takes the first unlocked lane (``SKIP LOCKED``), so logins o
 rarely wait for each other; SQLite serialises writers itself (``BEGIN IMMEDIATE``) and uses one
 lane. The lock is held until the caller's commit, so within a chain event ids increase in chain
 order and the verifier can walk events by id. On PostgreSQL the insert and the head's advance
-are one statement, so the chain costs one extra round trip per event (the lock).
+are one statement, so the chain costs one extra round trip per event (the lock); on SQLite
+they are two prebuilt Core statements (no ORM flush).
 
 Each day's chains start from a fixed genesis value, so pruning whole days leaves the rest
 verifiable; each day's head also names the previous day that had events, so deleting a whole
@@ -112,31 +113,36 @@ def append(session: Session, event: Any) -> None:
     event.prev_hash = prev
     event.hash = event_hash(vars_of(event))
     advance = {"d": day, "l": lane, "h": event.hash}
-    if session.get_bind().dialect.name == "postgresql":
-        _insert_advancing(session, event, advance)
-        return
-    session.connection().execute(_ADVANCE, advance)
-    session.add(event)
-    session.flush()  # the id is drawn while the lane is locked: ids follow chain order
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if not postgres:  # SQLite has no writable CTEs: move the head first, then insert
+        session.connection().execute(_ADVANCE, advance)
+    # The id is drawn while the lane is locked: ids follow chain order.
+    _insert_advancing(session, event, advance, postgres)
 
 
-def _insert_advancing(session: Session, event: Any, advance: dict[str, Any]) -> None:
-    """PostgreSQL: insert the event and move its chain head in one statement (one round trip
-    fewer on every login), then hand the row to the session as already persistent."""
+def _insert_advancing(
+    session: Session, event: Any, advance: dict[str, Any], with_advance: bool
+) -> None:
+    """Insert the event with a prebuilt Core statement (an ORM flush costs more than the
+    whole chain step); on PostgreSQL the chain head moves in the same statement (one round
+    trip fewer on every login). The row is then handed to the session as already persistent."""
     table = type(event).__table__
     values = {c.name: getattr(event, c.name) for c in table.columns if c.name != "id"}
     values["detail"] = values["detail"] if values["detail"] is not None else {}
-    statement = _INSERT_ADVANCING.get(table)
+    statement = _INSERT_ADVANCING.get((table, with_advance))
     if statement is None:
-        statement = _INSERT_ADVANCING[table] = (
-            # Parameter names of their own: a key named like a column of the chain heads
-            # ("lane") would otherwise be taken into the UPDATE's SET clause as well.
-            insert(table).values({name: bindparam(f"e_{name}", type_=table.c[name].type)
-                                  for name in values})
-            .returning(table.c.id).add_cte(_ADVANCE.cte("advance"))
-        )
+        # Parameter names of their own: a key named like a column of the chain heads
+        # ("lane") would otherwise be taken into the UPDATE's SET clause as well.
+        statement = insert(table).values(
+            {name: bindparam(f"e_{name}", type_=table.c[name].type) for name in values}
+        ).returning(table.c.id)
+        if with_advance:
+            statement = statement.add_cte(_ADVANCE.cte("advance"))
+        _INSERT_ADVANCING[(table, with_advance)] = statement
     event.detail = values["detail"]
-    params = {f"e_{name}": value for name, value in values.items()} | advance
+    params = {f"e_{name}": value for name, value in values.items()}
+    if with_advance:
+        params |= advance
     event.id = session.connection().execute(statement, params).scalar_one()
     make_transient_to_detached(event)
     session.add(event)

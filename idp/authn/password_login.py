@@ -35,7 +35,7 @@ def password_login(
     if block is not None:  # refused before the password is even checked
         _failed(services, actor, found, username, door, client_id, block.reason, [])
         return PasswordResult(error=block.reason, until=block.until)
-    person = verify_login(services, username, password)
+    person = _verify(services, found, username, password)
     if person is None:
         started = lockout.failure(subject, actor.ip, now)
         reason = "disabled" if found is not None and found.disabled else "bad_credentials"
@@ -51,6 +51,19 @@ def password_login(
         record(session, EventType.LOGIN, actor=actor, account_id=person.id,
                username=person.username, client_id=client_id, door=door, methods=["pwd"])
     return PasswordResult(person=person, locked_at=take_lockout_notice(services.store, person.id))
+
+
+def _verify(services, found: Person | None, username: str, password: str) -> Person | None:
+    """The account when the password matches and it is enabled. The usual case checks the
+    hash of the account already looked up (one query, one argon2 run, as verify_login); a
+    hash made with older costs goes through ``verify_login``, which replaces it."""
+    passwords = services.passwords
+    hashed = found.password_hash if found is not None else None
+    if hashed is not None and passwords.needs_rehash(hashed):
+        return verify_login(services, username, password)
+    if not passwords.verify_or_dummy(hashed, password) or found is None or found.disabled:
+        return None
+    return found
 
 
 def _failed(

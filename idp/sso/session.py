@@ -1,13 +1,15 @@
 """SSO sessions in the Store, shared by every node.
 
-The browser holds an opaque token (cookie); the Store keys the session by a hash of it, so a
-dump of the Store yields no usable cookie. ``sid`` is a separate public id, used as the OIDC
-``sid`` claim and the SAML ``SessionIndex``.
+The browser holds an opaque token (cookie) "<sid>.<secret>"; the Store keeps one entry per
+session, "sso:<sid>", holding the session and only a hash of the secret, so a dump of the Store
+yields no usable cookie. ``sid`` is the public id, used as the OIDC ``sid`` claim and the SAML
+``SessionIndex``. One entry per session keeps a login to two Store writes (session, index).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 import time
@@ -65,32 +67,34 @@ class SessionService:
     ) -> tuple[str, SsoSession]:
         """A new session; returns (cookie token, session)."""
         now = now or int(time.time())
-        token = secrets.token_urlsafe(32)
         session = SsoSession(
             sid=secrets.token_urlsafe(16), account_id=account_id, username=username,
             auth_time=now, amr=amr, level=level, created_at=now, last_seen=now,
             acting_for=acting_for,
         )
+        token = f"{session.sid}.{secrets.token_urlsafe(32)}"
         self._save(_digest(token), session, now)
-        self._index_add(session.account_id, _digest(token))
+        self._index_add(session.account_id, session.sid, now)
         return token, session
 
     def load(self, token: str | None, now: int | None = None) -> SsoSession | None:
         """The live session for a cookie token, or None; extends the idle timer."""
-        if not token:
+        found = self._by_token(token)
+        if found is None:
             return None
         now = now or int(time.time())
-        key = _digest(token)
-        session = self._get(key)
-        if session is None or not self._alive(session, now):
+        secret_hash, session = found
+        if not self._alive(session, now):
             return None
         if now - session.last_seen >= _TOUCH_EVERY:
             session.last_seen = now
-            self._save(key, session, now)
+            self._save(secret_hash, session, now)
         return session
 
     def update(self, token: str, session: SsoSession, now: int | None = None) -> None:
         """Store changes made to a loaded session (re-authentication, participants, acting_for)."""
+        if token.split(".", 1)[0] != session.sid:
+            raise ValueError("the token is not this session's")
         self._save(_digest(token), session, now or int(time.time()))
 
     def reauthenticate(
@@ -122,13 +126,13 @@ class SessionService:
         return True
 
     def by_sid(self, sid: str) -> SsoSession | None:
-        key = self.store.get(f"sso-sid:{sid}")
-        return self._get(key) if key else None
+        found = self._get(sid)
+        return found[1] if found else None
 
     def for_account(self, account_id: str) -> list[SsoSession]:
-        sessions = (self._get(key) for key in self._index(account_id))
         now = int(time.time())
-        return [s for s in sessions if s is not None and self._alive(s, now)]
+        found = (self._get(sid) for sid in self._index(account_id))
+        return [f[1] for f in found if f is not None and self._alive(f[1], now)]
 
     def end(self, *, token: str | None = None, sid: str | None = None, context: Any = None):
         """End one session (by cookie token or sid); returns it, or None if none was live.
@@ -136,15 +140,16 @@ class SessionService:
         Listeners (OIDC back-channel logout, SAML single logout, audit) run after the session
         is gone from the Store, so a failing listener cannot keep it alive.
         """
-        key = _digest(token) if token else (self.store.get(f"sso-sid:{sid}") if sid else None)
-        if key is None:
+        if token is not None:
+            found = self._by_token(token)  # a forged token ends nothing
+            sid = found[1].sid if found else None
+        if not sid:
             return None
-        raw = self.store.take(f"sso:{key}")
+        raw = self.store.take(f"sso:{sid}")
         if raw is None:
             return None
-        session = SsoSession(**json.loads(raw))
-        self.store.delete(f"sso-sid:{session.sid}")
-        self._index_remove(session.account_id, key)
+        session = SsoSession(**json.loads(raw)["session"])
+        self._index_remove(session.account_id, sid)
         for listener in self.end_listeners:
             listener(session, context)
         return session
@@ -162,28 +167,44 @@ class SessionService:
     def _ttl(self, session: SsoSession, now: int) -> int:
         return max(1, min(session.created_at + self.absolute, now + self.idle) - now)
 
-    def _save(self, key: str, session: SsoSession, now: int) -> None:
-        ttl = self._ttl(session, now)
-        self.store.put(f"sso:{key}", json.dumps(asdict(session)), ttl)
-        self.store.put(f"sso-sid:{session.sid}", key, ttl)
+    def _save(self, secret_hash: str, session: SsoSession, now: int) -> None:
+        entry = {"secret_hash": secret_hash, "session": asdict(session)}
+        self.store.put(f"sso:{session.sid}", json.dumps(entry), self._ttl(session, now))
 
-    def _get(self, key: str) -> SsoSession | None:
-        raw = self.store.get(f"sso:{key}")
-        return SsoSession(**json.loads(raw)) if raw else None
+    def _get(self, sid: str) -> tuple[str, SsoSession] | None:
+        raw = self.store.get(f"sso:{sid}")
+        if not raw:
+            return None
+        entry = json.loads(raw)
+        return entry["secret_hash"], SsoSession(**entry["session"])
 
-    # The per-account index lists session keys so "my account", the admin console and
-    # logout-by-subject can find every session of a person. Stale keys are pruned on write.
-    def _index(self, account_id: str) -> list[str]:
+    def _by_token(self, token: str | None) -> tuple[str, SsoSession] | None:
+        """(secret hash, session) when token is a live session's cookie, compared in constant
+        time; None for a missing, malformed or forged token."""
+        sid, dot, _ = (token or "").partition(".")
+        found = self._get(sid) if dot and sid else None
+        if found is None or not hmac.compare_digest(found[0], _digest(token)):
+            return None
+        return found
+
+    # The per-account index maps session ids to the end of their absolute lifetime, so
+    # "my account", the admin console and logout-by-subject can find every session of a
+    # person. Entries past that end are pruned on write by time alone: no read per session,
+    # however many sessions an account has opened.
+    def _index(self, account_id: str) -> dict[str, int]:
         raw = self.store.get(f"sso-account:{account_id}")
-        return json.loads(raw) if raw else []
+        entries = json.loads(raw) if raw else {}
+        return entries if isinstance(entries, dict) else {}
 
-    def _index_add(self, account_id: str, key: str) -> None:
-        keys = [k for k in self._index(account_id) if self.store.get(f"sso:{k}")] + [key]
-        self.store.put(f"sso-account:{account_id}", json.dumps(keys), self.absolute)
+    def _index_add(self, account_id: str, sid: str, now: int) -> None:
+        entries = {k: end for k, end in self._index(account_id).items() if end > now}
+        entries[sid] = now + self.absolute
+        self.store.put(f"sso-account:{account_id}", json.dumps(entries), self.absolute)
 
-    def _index_remove(self, account_id: str, key: str) -> None:
-        keys = [k for k in self._index(account_id) if k != key]
-        self.store.put(f"sso-account:{account_id}", json.dumps(keys), self.absolute)
+    def _index_remove(self, account_id: str, sid: str) -> None:
+        entries = self._index(account_id)
+        if entries.pop(sid, None) is not None:
+            self.store.put(f"sso-account:{account_id}", json.dumps(entries), self.absolute)
 
 
 def _digest(token: str) -> str:

@@ -1,6 +1,9 @@
 """Store in the SQL database: the embedded default, so one file is the whole deployment.
 
 Expired rows are invisible to reads and overwritten by writes; ``purge`` removes them.
+Every Store call runs on every protocol request, so the statements are built once (building a
+statement costs more than running it on SQLite) and run on a bare connection: an ORM session
+would add its own bookkeeping to each one-statement transaction.
 """
 
 from __future__ import annotations
@@ -8,7 +11,17 @@ from __future__ import annotations
 import random
 import time
 
-from sqlalchemy import Float, Integer, String, Text, case, cast, delete, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    delete,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -26,91 +39,78 @@ class StoreEntry(Base):
     expires_at: Mapped[float] = mapped_column(Float, index=True)
 
 
+_T = StoreEntry.__table__
+_GET = select(_T.c.value).where(_T.c.key == bindparam("k"), _T.c.expires_at > bindparam("now"))
+_TAKE = delete(_T).where(_T.c.key == bindparam("k")).returning(_T.c.value, _T.c.expires_at)
+_DELETE = delete(_T).where(_T.c.key == bindparam("k"))
+_PURGE = delete(_T).where(_T.c.expires_at <= bindparam("now"))
+
+
+def _writes(insert) -> tuple:
+    """put, add and incr for one dialect's INSERT .. ON CONFLICT."""
+    new = insert(_T).values(key=bindparam("k"), value=bindparam("v"), expires_at=bindparam("e"))
+    fresh = {"value": new.excluded.value, "expires_at": new.excluded.expires_at}
+    put = new.on_conflict_do_update(index_elements=[_T.c.key], set_=fresh)
+    # Overwrite only an expired row; a live one makes the statement return nothing.
+    add = new.on_conflict_do_update(
+        index_elements=[_T.c.key], set_=fresh, where=_T.c.expires_at <= bindparam("now")
+    ).returning(_T.c.key)
+    expired = _T.c.expires_at <= bindparam("now")
+    incr = new.on_conflict_do_update(
+        index_elements=[_T.c.key],
+        set_={
+            "value": case((expired, "1"), else_=cast(cast(_T.c.value, Integer) + 1, Text)),
+            "expires_at": case((expired, new.excluded.expires_at), else_=_T.c.expires_at),
+        },
+    ).returning(_T.c.value)
+    return put, add, incr
+
+
 class SqlStore:
     def __init__(self, database: Database, prefix: str = "") -> None:
         self.db = database
         self.prefix = prefix
-        self._insert = sqlite_insert if database.is_sqlite else pg_insert
+        self._put, self._add, self._incr = _writes(
+            sqlite_insert if database.is_sqlite else pg_insert)
+        # Writes take SQLite's write lock at BEGIN (idp.db), as Database.begin does.
+        self._writer = database.engine.execution_options(sqlite_write=True)
 
     def get(self, key: str) -> str | None:
-        with self.db.session() as session:
-            return session.scalar(
-                select(StoreEntry.value).where(
-                    StoreEntry.key == self.prefix + key, StoreEntry.expires_at > time.time()
-                )
-            )
+        with self.db.engine.connect() as conn:
+            return conn.execute(_GET, {"k": self.prefix + key, "now": time.time()}).scalar()
 
     def put(self, key: str, value: str, ttl: int) -> None:
-        expires = time.time() + ttl
-        row = {"key": self.prefix + key, "value": value, "expires_at": expires}
-        stmt = self._insert(StoreEntry).values(**row)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[StoreEntry.key], set_={"value": value, "expires_at": expires}
-        )
-        self._write(stmt)
+        self._run(self._put, {"k": self.prefix + key, "v": value, "e": time.time() + ttl})
 
     def add(self, key: str, value: str, ttl: int) -> bool:
         now = time.time()
-        row = {"key": self.prefix + key, "value": value, "expires_at": now + ttl}
-        stmt = self._insert(StoreEntry).values(**row)
-        # Overwrite only an expired row; a live one makes the statement return nothing.
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[StoreEntry.key],
-            set_={"value": value, "expires_at": now + ttl},
-            where=StoreEntry.expires_at <= now,
-        ).returning(StoreEntry.key)
-        return self._write(stmt) is not None
+        params = {"k": self.prefix + key, "v": value, "e": now + ttl, "now": now}
+        return self._run(self._add, params) is not None
 
     def take(self, key: str) -> str | None:
-        stmt = (
-            delete(StoreEntry)
-            .where(StoreEntry.key == self.prefix + key)
-            .returning(StoreEntry.value, StoreEntry.expires_at)
-        )
-        row = self._write_row(stmt)
+        row = self._run(_TAKE, {"k": self.prefix + key})
         if row is None or row.expires_at <= time.time():
             return None
         return row.value
 
     def incr(self, key: str, ttl: int) -> int:
         now = time.time()
-        row = {"key": self.prefix + key, "value": "1", "expires_at": now + ttl}
-        stmt = self._insert(StoreEntry).values(**row)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[StoreEntry.key],
-            set_={
-                "value": _incremented(now),
-                "expires_at": _case(StoreEntry.expires_at <= now, now + ttl, StoreEntry.expires_at),
-            },
-        ).returning(StoreEntry.value)
-        return int(self._write(stmt))
+        row = self._run(self._incr, {"k": self.prefix + key, "v": "1", "e": now + ttl, "now": now})
+        return int(row.value)
 
     def delete(self, key: str) -> None:
-        self._write_row(delete(StoreEntry).where(StoreEntry.key == self.prefix + key))
+        self._run(_DELETE, {"k": self.prefix + key})
 
     def purge(self) -> int:
         """Remove expired rows; returns how many."""
-        with self.db.begin() as session:
-            result = session.execute(delete(StoreEntry).where(StoreEntry.expires_at <= time.time()))
-            return result.rowcount
+        with self._writer.begin() as conn:
+            return conn.execute(_PURGE, {"now": time.time()}).rowcount
 
-    def _write(self, stmt):
-        row = self._write_row(stmt)
-        return None if row is None else row[0]
-
-    def _write_row(self, stmt):
-        with self.db.begin() as session:
-            result = session.connection().execute(stmt)
+    def _run(self, stmt, params):
+        """One statement in its own write transaction; its first row, if it returns rows."""
+        with self._writer.begin() as conn:
+            result = conn.execute(stmt, params)
             row = result.first() if result.returns_rows else None
         if random.randrange(_PURGE_EVERY) == 0:  # noqa: S311 - not security relevant
             self.purge()
         return row
-
-
-def _case(condition, when_true, otherwise):
-    return case((condition, when_true), else_=otherwise)
-
-
-def _incremented(now: float):
-    increment = cast(cast(StoreEntry.value, Integer) + 1, Text)
-    return _case(StoreEntry.expires_at <= now, "1", increment)
