@@ -6,7 +6,8 @@ Starts `idp serve` (one gunicorn worker process, one thread, SQLite, the Setting
 argon2id cost) on a loopback port, pinned to one core; creates the accounts; then client
 threads (pinned to the other cores) log in as fresh browsers for --seconds: GET /login for the
 CSRF token and cookie, POST the form, expect 303 to the account page. In the same run it
-measures raw argon2id verifies per second with the same parameters on the server's core.
+measures raw argon2id verifies per second with the same parameters on the server's core, in
+phases alternating with the logins (the machine may be shared).
 Each login costs exactly one argon2 verification, so the ratio says how much of the
 hash-bound limit the rest of the login (pages, Store, audit, session) leaves. Target >= 85%.
 """
@@ -45,6 +46,9 @@ def main() -> None:
     args = parser.parse_args()
     cores = sorted(os.sched_getaffinity(0))
     server_core, client_cores = cores[0], (cores[1:] or cores)
+    settings = Settings()
+    logins, login_time, hashes, hash_time = 0, 0.0, 0, 0.0
+    server_cpu, hash_cpu = 0.0, 0.0
     with tempfile.TemporaryDirectory(prefix="yiwang-bench-") as folder:
         env = _environment(Path(folder))
         usernames = _create_accounts(env, args.accounts)
@@ -53,24 +57,40 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_ready(base)
-            os.sched_setaffinity(0, client_cores)
-            _login(requests.Session(), base, usernames[0])  # warm up (templates, keys)
-            logins, elapsed = _drive(base, usernames, args.clients, args.seconds)
+            for name in usernames[:3]:  # warm up (templates, keys, connections)
+                _login(requests.Session(), base, name)
+            worker = _worker_pid(server.pid)
+            # The machine is shared: alternate short phases of logins and of raw hashing on
+            # the same core, so both figures see the same background load.
+            rounds = max(1, round(args.seconds / 5))
+            for _ in range(rounds):
+                os.sched_setaffinity(0, [server_core])
+                cpu = time.thread_time()
+                count, spent = _hashes(settings, seconds=2.0)
+                hashes, hash_time = hashes + count, hash_time + spent
+                hash_cpu += time.thread_time() - cpu
+                os.sched_setaffinity(0, client_cores)
+                cpu = _cpu_seconds(worker)
+                count, spent = _drive(base, usernames, args.clients, args.seconds / rounds)
+                logins, login_time = logins + count, login_time + spent
+                server_cpu += _cpu_seconds(worker) - cpu
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=20)
-    os.sched_setaffinity(0, [server_core])
-    hashes = _hashes_per_second(Settings(), seconds=min(10.0, args.seconds))
-    rate = logins / elapsed
+    rate, hash_rate = logins / login_time, hashes / hash_time
     print(f"machine       {_cpu_model()}, {os.cpu_count()} cores "
           f"(server on core {server_core}, clients on {client_cores})")
-    s = Settings()
-    print(f"argon2id      m={s.argon2_memory_kib} KiB, t={s.argon2_time_cost}, "
-          f"p={s.argon2_parallelism}")
-    print(f"logins/s      {rate:.1f}  ({logins} logins in {elapsed:.1f} s, {args.clients} clients,"
-          f" 1 gunicorn worker, SQLite)")
-    print(f"hashes/s      {hashes:.1f}  (argon2id verify, one core)")
-    print(f"ratio         {100 * rate / hashes:.0f}%  (target >= 85%)")
+    print(f"argon2id      m={settings.argon2_memory_kib} KiB, t={settings.argon2_time_cost}, "
+          f"p={settings.argon2_parallelism} (Settings defaults)")
+    print(f"logins/s      {rate:.1f}  ({logins} logins in {login_time:.1f} s, {args.clients} "
+          "clients, 1 gunicorn worker, SQLite)")
+    print(f"hashes/s      {hash_rate:.1f}  ({hashes} argon2id verifies in {hash_time:.1f} s, "
+          "one core)")
+    print(f"ratio         {100 * rate / hash_rate:.0f}%  (target >= 85%)")
+    # On a shared machine wall-clock rates include other people's work; CPU seconds do not.
+    cpu_rate, cpu_hash_rate = logins / server_cpu, hashes / hash_cpu
+    print(f"per CPU-second: logins {cpu_rate:.1f} (server worker), hashes {cpu_hash_rate:.1f}"
+          f" -> ratio {100 * cpu_rate / cpu_hash_rate:.0f}%")
 
 
 def _environment(folder: Path) -> dict[str, str]:
@@ -151,17 +171,32 @@ def _drive(base: str, usernames: list[str], clients: int, seconds: float) -> tup
     return sum(done), time.monotonic() - started
 
 
-def _hashes_per_second(settings: Settings, seconds: float) -> float:
+def _hashes(settings: Settings, seconds: float) -> tuple[int, float]:
+    """(verifies done, seconds spent) of argon2id at the settings' cost."""
     hasher = PasswordHasher(time_cost=settings.argon2_time_cost,
                             memory_cost=settings.argon2_memory_kib,
                             parallelism=settings.argon2_parallelism, type=Type.ID)
     digest = hasher.hash(PASSWORD)
-    hasher.verify(digest, PASSWORD)
     count, started = 0, time.monotonic()
     while time.monotonic() - started < seconds:
         hasher.verify(digest, PASSWORD)
         count += 1
-    return count / (time.monotonic() - started)
+    return count, time.monotonic() - started
+
+
+def _worker_pid(master: int) -> int:
+    """The gunicorn worker: the only child of the master process."""
+    for task in Path(f"/proc/{master}/task").iterdir():
+        children = (task / "children").read_text().split()
+        if children:
+            return int(children[0])
+    raise SystemExit("no gunicorn worker found")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:

@@ -40,6 +40,8 @@ PASSWORD = "correct horse battery staple 7"  # noqa: S105 - a benchmark account
 SCENARIOS = ("roam", "cc", "introspect", "discovery")
 SITES = 20  # relying parties the roaming browser visits in turn
 THREADS = 4  # per gunicorn worker
+# node's provider logs nothing per request either; production keeps gunicorn's access log.
+SERVE_FLAGS = ["--no-access-log"]
 
 
 def free_port() -> int:
@@ -116,7 +118,7 @@ def yiwang_server(env: dict, port: int, workers: int):
     # gthread workers: threads share the GIL (no extra CPU) but keep connections alive, as
     # node does; gunicorn's sync worker closes each one and the load client pays a reconnect.
     proc = subprocess.Popen([IDP, "serve", "--bind", f"127.0.0.1:{port}", "--workers",
-                             str(workers), "--threads", str(THREADS)], env=env,
+                             str(workers), "--threads", str(THREADS), *SERVE_FLAGS], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")

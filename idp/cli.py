@@ -59,12 +59,15 @@ def idp(verbose: bool) -> None:
 @click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True, help="host:port")
 @click.option("--workers", "-w", default=1, show_default=True, help="gunicorn worker processes")
 @click.option("--threads", default=4, show_default=True, help="threads per worker")
-def serve(bind: str, workers: int, threads: int) -> None:
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="one line per request on stdout (benchmarks turn it off)")
+def serve(bind: str, workers: int, threads: int, access_log: bool) -> None:
     """Serve the IdP with gunicorn (stops cleanly on SIGTERM)."""
     from idp.server import serve as run_server
 
     try:
-        run_server(Settings.from_env(), bind=bind, workers=workers, threads=threads)
+        run_server(Settings.from_env(), bind=bind, workers=workers, threads=threads,
+                   access_log=access_log)
     except SettingsError as exc:
         raise CliError(str(exc)) from exc
 

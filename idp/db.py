@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -41,6 +41,7 @@ class Database:
         self.url = url
         self.engine = _make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = self.engine.execution_options(sqlite_write=True)
 
     @property
     def is_sqlite(self) -> bool:
@@ -53,6 +54,13 @@ class Database:
             if self.is_sqlite:
                 session.connection(execution_options={"sqlite_write": True})
             yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A bare Core connection in one write transaction: for one-statement writes on hot
+        paths (the Store), where an ORM session's bookkeeping would cost more than the SQL."""
+        with self._writer.begin() as conn:
+            yield conn
 
     def session(self) -> Session:
         """A session for reads (no transaction is committed)."""

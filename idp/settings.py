@@ -64,9 +64,11 @@ class Settings:
     longest_token_seconds: int = 24 * 3600
     jwks_max_age_seconds: int = 300
     # OpenID Connect provider (idp/oidc/): algorithm of RFC 9068 access tokens (ES256 signs
-    # ~12x faster than RS256 here); timeout in seconds of each back-channel logout POST.
+    # ~12x faster than RS256 here); timeout in seconds of each back-channel logout POST;
+    # timeout in seconds of fetching a private_key_jwt client's jwks_uri.
     oidc_access_token_alg: str = "ES256"  # noqa: S105 - an algorithm name
     oidc_backchannel_timeout: int = 2
+    oidc_jwks_fetch_timeout: int = 3
 
     # Audit (idp/audit/): days events are kept (180 is the legal minimum and the floor);
     # alerts: within each window of N seconds, failed logins from one IP across this many

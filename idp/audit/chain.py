@@ -22,6 +22,7 @@ import hashlib
 import json
 import random
 from datetime import UTC, date, datetime
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import (
@@ -37,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 
 from idp.db import Base
@@ -148,6 +150,40 @@ def _insert_advancing(
     session.add(event)
 
 
+def append_many(conn: Connection, events: list[Any]) -> None:
+    """Link ``events`` (in order, ``at`` set) into their days' chains and insert them, in the
+    caller's write transaction on ``conn`` and holding nothing else of the chain: one lock and
+    one head update per day however many events (group commit, ``idp.audit.group``)."""
+    for day, group in groupby(events, key=lambda event: as_utc(event.at).date()):
+        batch = list(group)
+        row = _claim_free(conn, day)
+        lane, prev = row.lane, row.last_hash
+        for event in batch:
+            event.lane, event.prev_hash = lane, prev
+            event.hash = prev = event_hash(vars_of(event))
+        conn.execute(_ADVANCE_BY, {"d": day, "l": lane, "h": prev, "n": len(batch)})
+        statement = _plain_insert(type(batch[0]).__table__)
+        for event in batch:  # one by one: ids are drawn in chain order
+            conn.execute(statement, _params(event))
+
+
+def _plain_insert(table: Any) -> Any:
+    statement = _INSERT_ADVANCING.get((table, "plain"))
+    if statement is None:
+        statement = _INSERT_ADVANCING[(table, "plain")] = insert(table).values(
+            {c.name: bindparam(f"e_{c.name}", type_=c.type) for c in table.columns
+             if c.name != "id"})
+    return statement
+
+
+def _params(event: Any) -> dict[str, Any]:
+    table = type(event).__table__
+    params = {f"e_{c.name}": getattr(event, c.name) for c in table.columns if c.name != "id"}
+    if params["e_detail"] is None:
+        params["e_detail"] = {}
+    return params
+
+
 def vars_of(event: Any) -> dict[str, Any]:
     names = ("at", "type", "outcome", "account_id", "username", "client_id", "ip",
              "user_agent", "detail", "lane", "prev_hash")
@@ -159,16 +195,22 @@ def _claim(session: Session, day: date) -> tuple[int, str]:
     held = session.info.get(_HELD)
     transaction = session.get_transaction()
     if held and held[0] is transaction and held[1] == day:
-        row = _lock_lane(session, day, held[2])
+        row = _lock_lane(session.connection(), day, held[2])
     else:
-        row = _first_free(session, day)
-        if row is None:  # the day is new, or every lane is busy: open it, then wait for one
-            lanes = _open_day(session, day)
-            row = _first_free(session, day) or _lock_lane(
-                session, day, random.randrange(lanes)  # noqa: S311 - spreading waiters only
-            )
+        row = _claim_free(session.connection(), day)
     session.info[_HELD] = (transaction, day, row.lane)
     return row.lane, row.last_hash
+
+
+def _claim_free(conn: Connection, day: date):
+    """Lock a free lane of ``day`` (opening the day if new); its row (lane, last_hash)."""
+    row = _first_free(conn, day)
+    if row is None:  # the day is new, or every lane is busy: open it, then wait for one
+        lanes = _open_day(conn, day)
+        row = _first_free(conn, day) or _lock_lane(
+            conn, day, random.randrange(lanes)  # noqa: S311 - spreading waiters only
+        )
+    return row
 
 
 # Built once: these run on every login, and building statements costs more than running them.
@@ -187,28 +229,32 @@ _ADVANCE = (
     update(_HEADS).where(_HEADS.c.day == bindparam("d"), _HEADS.c.lane == bindparam("l"))
     .values(last_hash=bindparam("h"), count=_HEADS.c.count + 1)
 )
+_ADVANCE_BY = (
+    update(_HEADS).where(_HEADS.c.day == bindparam("d"), _HEADS.c.lane == bindparam("l"))
+    .values(last_hash=bindparam("h"), count=_HEADS.c.count + bindparam("n"))
+)
 
 
-def _first_free(session: Session, day: date):
-    return session.connection().execute(_LOCK_FIRST_FREE, {"d": day}).first()
+def _first_free(conn: Connection, day: date):
+    return conn.execute(_LOCK_FIRST_FREE, {"d": day}).first()
 
 
-def _lock_lane(session: Session, day: date, lane: int):
-    return session.connection().execute(_LOCK_LANE, {"d": day, "l": lane}).first()
+def _lock_lane(conn: Connection, day: date, lane: int):
+    return conn.execute(_LOCK_LANE, {"d": day, "l": lane}).first()
 
 
-def _open_day(session: Session, day: date) -> int:
+def _open_day(conn: Connection, day: date) -> int:
     """Create the day's chain heads if absent (concurrent openers agree); its lane count."""
-    dialect = session.get_bind().dialect.name
+    dialect = conn.dialect.name
     lanes = PG_LANES if dialect == "postgresql" else 1
-    prev_day = session.scalar(select(func.max(AuditChainHead.day)).where(AuditChainHead.day < day))
+    prev_day = conn.scalar(select(func.max(_HEADS.c.day)).where(_HEADS.c.day < day))
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     rows = [
         {"day": day, "lane": lane, "last_hash": genesis(day, lane), "count": 0,
          "prev_day": prev_day}
         for lane in range(lanes)
     ]
-    session.execute(insert(AuditChainHead).values(rows).on_conflict_do_nothing())
+    conn.execute(insert(_HEADS).values(rows).on_conflict_do_nothing())
     return lanes
 
 

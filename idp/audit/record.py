@@ -73,12 +73,22 @@ def record(
     The event is chained and flushed at once; the day's chain stays locked until the caller's
     transaction ends, so call it near the end of long transactions.
     """
+    event = new_event(type, outcome, actor=actor, account_id=account_id, username=username,
+                      client_id=client_id, **detail)
+    chain.append(session, event)
+    return event
+
+
+def new_event(
+    type: EventType, outcome: Outcome = Outcome.SUCCESS, *, actor: Actor | None = None,
+    account_id: str | None = None, username: str | None = None, client_id: str | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    """The event ``record`` writes, stamped now, not yet chained."""
     actor = actor or SYSTEM_ACTOR
-    event = AuditEvent(
+    return AuditEvent(
         at=utcnow(), type=str(type), outcome=str(outcome), account_id=account_id,
         username=username, client_id=client_id, ip=actor.ip,
         user_agent=(actor.user_agent or "")[:256] or None, detail=chain.plain_detail(detail),
     )
-    chain.append(session, event)
-    return event
 

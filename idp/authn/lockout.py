@@ -75,13 +75,19 @@ class Lockout:
                 started.append(Block("locked", until, "ip"))
         return started
 
-    def success(self, subject: str) -> None:
-        """A successful login resets the subject's counter (reads first: most have none)."""
-        if self.store.get(f"bf:n:{subject}") is not None:
-            self.clear(subject)
+    def success(self, subject: str) -> bool:
+        """A successful login resets the subject's counter; True when there was one (only
+        then can a lockout notice be waiting). Reads first: most logins have none."""
+        if self.store.get(f"bf:n:{subject}") is None:
+            return False
+        self.store.delete(f"bf:n:{subject}")
+        self.store.delete(f"bf:block:{subject}")
+        return True
 
     def clear(self, subject: str) -> None:
-        self.store.delete(f"bf:n:{subject}")
+        """Lift any block and restart counting (a zero counter, so the next successful login
+        still looks for the lockout notice)."""
+        self.store.put(f"bf:n:{subject}", "0", self.s.lockout_window_seconds)
         self.store.delete(f"bf:block:{subject}")
 
     def _block(self, key: str, reason: str, until: int, now: int) -> None:

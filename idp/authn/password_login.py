@@ -29,7 +29,10 @@ def password_login(
 ) -> PasswordResult:
     now = now or int(time.time())
     lockout = Lockout(services.store, services.settings)
-    found = find_person_by_username(services, username)
+    # A name with control characters (a NUL byte: PostgreSQL refuses it) cannot exist; it
+    # takes the unknown-user path, counted under its printable form.
+    username = "".join(c for c in username if c.isprintable())
+    found = find_person_by_username(services, username) if username.strip() else None
     subject = subject_for(found.id if found else None, username)
     block = lockout.check(subject, actor.ip, now)
     if block is not None:  # refused before the password is even checked
@@ -46,11 +49,12 @@ def password_login(
         if started:
             return PasswordResult(error="locked", until=started[0].until)
         return PasswordResult(error="bad_credentials")
-    lockout.success(subject)
+    had_failures = lockout.success(subject)
     with services.db.begin() as session:
         record(session, EventType.LOGIN, actor=actor, account_id=person.id,
                username=person.username, client_id=client_id, door=door, methods=["pwd"])
-    return PasswordResult(person=person, locked_at=take_lockout_notice(services.store, person.id))
+    notice = take_lockout_notice(services.store, person.id) if had_failures else None
+    return PasswordResult(person=person, locked_at=notice)
 
 
 def _verify(services, found: Person | None, username: str, password: str) -> Person | None:

@@ -18,6 +18,7 @@ from idp.oidc import pending as pending_requests
 from idp.oidc.end_user import EndUser, subject
 from idp.oidc.errors import (
     AccessDeniedError,
+    AccountSelectionRequiredError,
     ConsentRequiredError,
     InvalidRequestError,
     InvalidRequestURIError,
@@ -64,7 +65,14 @@ class AskConsent:
     pending_id: str
 
 
-Outcome = Respond | ShowError | GoLogin | AskConsent
+@dataclass(frozen=True)
+class ChooseAccount:
+    """prompt=select_account with a session: continue as its person, or use another."""
+
+    pending_id: str
+
+
+Outcome = Respond | ShowError | GoLogin | AskConsent | ChooseAccount
 
 
 @dataclass
@@ -93,11 +101,28 @@ def resume(flow: Flow, pending_id: str | None, consent: bool | None = None) -> O
     """Back from the login page (consent None) or the consent form (True/False)."""
     saved = pending_requests.load(flow.services.store, pending_id)
     if saved is None:
-        return ShowError("授权请求已过期，请返回应用重新登录。 The request expired; start again.")
+        return _expired()
     return _decide(flow, saved, resumed=True, consent=consent)
 
 
-def _decide(flow: Flow, saved: Pending, *, resumed: bool, consent: bool | None = None) -> Outcome:
+def select_account(flow: Flow, pending_id: str | None, *, continue_as_current: bool) -> Outcome:
+    """The account chooser's answer: go on with the session's person, or log in afresh."""
+    saved = pending_requests.load(flow.services.store, pending_id)
+    if saved is None:
+        return _expired()
+    saved.account_selected = True
+    if continue_as_current and flow.session is not None:
+        return _decide(flow, saved, resumed=True)
+    # "Use another account": a fresh login (LoginRequest.force_login), whoever it is for.
+    return _decide(flow, saved, resumed=True, other_account=True)
+
+
+def _expired() -> ShowError:
+    return ShowError("授权请求已过期，请返回应用重新登录。 The request expired; start again.")
+
+
+def _decide(flow: Flow, saved: Pending, *, resumed: bool, consent: bool | None = None,
+            other_account: bool = False) -> Outcome:
     params = saved.params
     try:
         grant = flow.server.get_consent_grant(request=params, end_user=None)
@@ -105,14 +130,14 @@ def _decide(flow: Flow, saved: Pending, *, resumed: bool, consent: bool | None =
         return _error(error, _mode(params))
     mode = _mode(params)
     try:
-        return _after_validation(flow, saved, grant, mode, resumed, consent)
+        return _after_validation(flow, saved, grant, mode, resumed, consent, other_account)
     except OAuth2Error as error:
         error.redirect_uri = grant.redirect_uri
         error.state = grant.request.payload.state
         return _error(error, mode)
 
 
-def _after_validation(flow, saved, grant, mode, resumed, consent) -> Outcome:
+def _after_validation(flow, saved, grant, mode, resumed, consent, other_account) -> Outcome:
     data, client = grant.request.payload.data, grant.request.client
     if data.get("response_mode", "query") not in RESPONSE_MODES:
         raise InvalidRequestError("Unsupported response_mode.")
@@ -122,6 +147,9 @@ def _after_validation(flow, saved, grant, mode, resumed, consent) -> Outcome:
     if "request_uri" in data:
         raise RequestURINotSupportedError()
     prompts = set((data.get("prompt") or "").split())
+    if {"none", "select_account"} <= prompts:
+        # OIDC Core §3.1.2.6: the person would have to pick an account, which needs a page.
+        raise AccountSelectionRequiredError()
     if "none" in prompts and len(prompts) > 1:
         raise InvalidRequestError("prompt=none cannot be combined with other values.")
     claims_request = _claims_request(data.get("claims"))
@@ -144,10 +172,18 @@ def _after_validation(flow, saved, grant, mode, resumed, consent) -> Outcome:
     hint_ok = _hint_matches(flow, client, session, data.get("id_token_hint"))
     if reason is None and not hint_ok and not fresh:
         reason = "other_account"
+    if other_account:
+        reason = "other_account"
     if reason is not None:
         if "none" in prompts:
             raise LoginRequiredError()
         return _go_login(flow, saved, client, data, requirements.min_level, reason)
+    # OIDC Core §3.1.2.1 prompt=select_account: asked once per request, unless the person
+    # just logged in for it (that login was the choice).
+    if "select_account" in prompts and not saved.account_selected and not fresh:
+        saved.account_selected = True  # the chooser's answer resumes past this point
+        pending_requests.save(flow.services.store, saved)
+        return ChooseAccount(saved.id)
     if consent is False:
         pending_requests.drop(flow.services.store, saved.id)
         raise AccessDeniedError()
@@ -177,8 +213,10 @@ def _issue(flow: Flow, grant, mode: str, acr: str, claims_request: dict) -> Resp
     )
     code = grant.generate_authorization_code()
     grant.save_authorization_code(code, grant.request)
-    # What logout needs later: the sub this client knows (written once per client).
-    participant = {"sub": subject(flow.services, client, session.account_id)}
+    # What logout needs later (the sub this client knows) and the name "my account" shows;
+    # written once per client.
+    participant = {"sub": subject(flow.services, client, session.account_id),
+                   "name": client.name}
     if session.participants.get(f"oidc:{client.client_id}") != participant:
         session.participants[f"oidc:{client.client_id}"] = participant
         flow.services.sessions.update(flow.sso_token, session)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from clients.registry import get_client
-from idp.oidc import tokens
+from idp.oidc import refresh_tokens, tokens
 from idp.services import Services
 from idp.sso.session import SsoSession
 
@@ -34,19 +34,43 @@ def listener(services: Services):
     """The ``sessions.end_listeners`` entry (registered once per app)."""
 
     def on_session_end(session: SsoSession, _context: Any) -> None:
-        targets = [c for c in participants(services, session) if c.backchannel_logout_uri]
-        if not targets:
-            return
-        jobs = [(c.backchannel_logout_uri, c.client_id,
-                 tokens.logout_token(services, c, session.account_id, session.sid))
-                for c in targets]
-        timeout = services.settings.oidc_backchannel_timeout
-        with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:
-            for uri, client_id, token in jobs:
-                pool.submit(_send, uri, client_id, token, timeout)
+        send(services, participants(services, session), session)
 
     on_session_end.oidc_backchannel = True  # type: ignore[attr-defined] - registered once
     return on_session_end
+
+
+def site_revoker(services: Services):
+    """The ``sessions.participant_revokers`` entry: the person revoked one OIDC site on "my
+    account", so that client's refresh tokens for the person end and the client hears a
+    back-channel logout for this session (its local session ends too)."""
+
+    def on_site_revoked(session: SsoSession, key: str, _data: dict[str, Any]) -> None:
+        if not key.startswith(PREFIX):
+            return
+        client_id = key[len(PREFIX):]
+        refresh_tokens.revoke_for_account(services, session.account_id, client_id)
+        with services.db.session() as db:
+            client = get_client(db, client_id)
+        if client is not None:
+            send(services, [client], session)
+
+    on_site_revoked.oidc_site_revoker = True  # type: ignore[attr-defined] - registered once
+    return on_site_revoked
+
+
+def send(services: Services, clients: list[Any], session: SsoSession) -> None:
+    """POST a logout token for ``session`` to each client that has a back-channel URI."""
+    targets = [c for c in clients if c.backchannel_logout_uri]
+    if not targets:
+        return
+    jobs = [(c.backchannel_logout_uri, c.client_id,
+             tokens.logout_token(services, c, session.account_id, session.sid))
+            for c in targets]
+    timeout = services.settings.oidc_backchannel_timeout
+    with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:
+        for uri, client_id, token in jobs:
+            pool.submit(_send, uri, client_id, token, timeout)
 
 
 def _send(uri: str, client_id: str, token: str, timeout: int) -> None:

@@ -13,6 +13,7 @@ from idp.oidc import (  # noqa: E402, F401
     logout,
     par,
     revocation,
+    select_account,
     token,
     userinfo,
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import jsonify
+from flask import Response, current_app
 
 from idp.claims import KNOWN_CLAIMS, SCOPE_CLAIMS
 from idp.oidc.authorization import ACR_LEVELS, ID_TOKEN_ALGS, RESPONSE_MODES
@@ -60,7 +61,18 @@ def metadata(settings: Settings) -> dict[str, Any]:
 
 @bp.get("/.well-known/openid-configuration")
 def openid_configuration():
-    response = jsonify(metadata(services().settings))
+    response = Response(_document(), mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _document() -> bytes:
+    """The document, serialised once per app: it depends only on the settings, which are
+    fixed for the app's lifetime, and relying parties fetch it often."""
+    extensions = current_app.extensions
+    cached = extensions.get("oidc_discovery")
+    if cached is None:
+        cached = extensions["oidc_discovery"] = json.dumps(
+            metadata(services().settings), separators=(",", ":")).encode()
+    return cached

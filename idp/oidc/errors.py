@@ -13,6 +13,7 @@ from authlib.oauth2.rfc6749 import (
     OAuth2Error,
 )
 from authlib.oidc.core.errors import (
+    AccountSelectionRequiredError,
     ConsentRequiredError,
     InteractionRequiredError,
     InvalidRequestURIError,
@@ -23,6 +24,7 @@ from authlib.oidc.core.errors import (
 
 __all__ = [
     "AccessDeniedError",
+    "AccountSelectionRequiredError",
     "ConsentRequiredError",
     "InteractionRequiredError",
     "InvalidClientError",

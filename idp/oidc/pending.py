@@ -21,6 +21,7 @@ class Pending:
     params: Params
     created_at: int = field(default_factory=lambda: int(time.time()))
     id: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    account_selected: bool = False  # prompt=select_account answered (chooser or new login)
 
 
 def save(store: Store, pending: Pending) -> str:

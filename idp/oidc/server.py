@@ -22,6 +22,7 @@ from flask import request as flask_request
 
 from clients.registry import get_client
 from idp.audit import Actor, EventType, record
+from idp.audit.group import GroupCommit
 from idp.oidc import access_tokens, codes, grants, refresh_tokens, tokens
 from idp.oidc.client_auth import PrivateKeyJwt
 from idp.oidc.end_user import EndUser
@@ -53,6 +54,7 @@ class OidcServer(AuthorizationServer):
         super().__init__()
         self.services = services
         self._clients: dict[str | None, tuple[float, Any]] = {}
+        self.audit_batch = GroupCommit(services.db)
         self.register_token_generator("default", self.generate_bearer_token)
 
     # --- storage --------------------------------------------------------------------------
@@ -96,15 +98,20 @@ class OidcServer(AuthorizationServer):
         event = EventType.TOKEN_REFRESH if previous is not None else EventType.TOKEN_ISSUE
         claims = _jwt_claims(token["access_token"])
         family = None
-        with self.services.db.begin() as session:
-            if token.get("refresh_token"):
+        audit = {"actor": actor(), "client_id": request.client.client_id,
+                 "account_id": request.user.account_id if request.user else None,
+                 "grant_type": request.payload.grant_type, "scope": token["scope"],
+                 "jti": claims["jti"]}
+        if not token.get("refresh_token"):
+            # The event is this request's only write: committed with concurrent token
+            # requests' events in one transaction, still before the response (group.py).
+            self.audit_batch.record(event, refresh=False, **audit)
+        else:
+            with self.services.db.begin() as session:
                 row = refresh_tokens.add(session, token["refresh_token"], request.client,
                                          request.user, token["scope"], previous)
                 family = row.family_id
-            record(session, event, actor=actor(), client_id=request.client.client_id,
-                   account_id=request.user.account_id if request.user else None,
-                   grant_type=request.payload.grant_type, scope=token["scope"],
-                   jti=claims["jti"], refresh=bool(family))
+                record(session, event, refresh=True, **audit)
         if request.user is not None:
             access_tokens.remember(self.services, request.client, claims["jti"], claims["exp"],
                                    request.user)
@@ -153,7 +160,8 @@ def oidc_server() -> OidcServer:
 
 
 def init_app(app: Flask) -> None:
-    """Build the server, register the blueprint and the back-channel logout listener."""
+    """Build the server, register the blueprint, the back-channel logout listener and the
+    "my account" site revoker."""
     from idp.oidc import backchannel
     from idp.oidc.blueprint import bp
 
@@ -162,3 +170,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     if not any(getattr(f, "oidc_backchannel", False) for f in services.sessions.end_listeners):
         services.sessions.end_listeners.append(backchannel.listener(services))
+    # "My account" -> revoke one signed-in site: end that client's tokens and its session.
+    revokers = services.sessions.participant_revokers
+    if not any(getattr(f, "oidc_site_revoker", False) for f in revokers):
+        revokers.append(backchannel.site_revoker(services))

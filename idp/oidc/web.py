@@ -38,4 +38,6 @@ def render(outcome: authorization.Outcome) -> Response:
         return redirect(f"/login?login={outcome.login_id}", code=303)
     if isinstance(outcome, authorization.AskConsent):
         return redirect(f"/authorize/consent?pending={outcome.pending_id}", code=303)
+    if isinstance(outcome, authorization.ChooseAccount):
+        return redirect(f"/authorize/select-account?pending={outcome.pending_id}", code=303)
     return render_error(400, outcome.description)

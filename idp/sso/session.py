@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from idp.settings import Settings
 from idp.store import Store
 
 COOKIE_NAME = "yiwang_sso"
+_TOKEN_ID = re.compile(r"[A-Za-z0-9_-]+")
 # Refresh the idle timer at most this often, so reads do not write on every request.
 _TOUCH_EVERY = 60
 
@@ -126,7 +128,7 @@ class SessionService:
         return True
 
     def by_sid(self, sid: str) -> SsoSession | None:
-        found = self._get(sid)
+        found = self._get(sid) if is_token_id(sid) else None
         return found[1] if found else None
 
     def for_account(self, account_id: str) -> list[SsoSession]:
@@ -143,7 +145,7 @@ class SessionService:
         if token is not None:
             found = self._by_token(token)  # a forged token ends nothing
             sid = found[1].sid if found else None
-        if not sid:
+        if not is_token_id(sid):
             return None
         raw = self.store.take(f"sso:{sid}")
         if raw is None:
@@ -182,7 +184,7 @@ class SessionService:
         """(secret hash, session) when token is a live session's cookie, compared in constant
         time; None for a missing, malformed or forged token."""
         sid, dot, _ = (token or "").partition(".")
-        found = self._get(sid) if dot and sid else None
+        found = self._get(sid) if dot and is_token_id(sid) else None
         if found is None or not hmac.compare_digest(found[0], _digest(token)):
             return None
         return found
@@ -205,6 +207,12 @@ class SessionService:
         entries = self._index(account_id)
         if entries.pop(sid, None) is not None:
             self.store.put(f"sso-account:{account_id}", json.dumps(entries), self.absolute)
+
+
+def is_token_id(value: str | None) -> bool:
+    """True for a plausible random id (base64url, as ``secrets.token_urlsafe`` makes): anything
+    else (NUL bytes, which PostgreSQL refuses, or junk) is never looked up."""
+    return bool(value) and len(value) <= 64 and _TOKEN_ID.fullmatch(value) is not None
 
 
 def _digest(token: str) -> str:

@@ -72,8 +72,6 @@ class SqlStore:
         self.prefix = prefix
         self._put, self._add, self._incr = _writes(
             sqlite_insert if database.is_sqlite else pg_insert)
-        # Writes take SQLite's write lock at BEGIN (idp.db), as Database.begin does.
-        self._writer = database.engine.execution_options(sqlite_write=True)
 
     def get(self, key: str) -> str | None:
         with self.db.engine.connect() as conn:
@@ -103,12 +101,12 @@ class SqlStore:
 
     def purge(self) -> int:
         """Remove expired rows; returns how many."""
-        with self._writer.begin() as conn:
+        with self.db.write() as conn:
             return conn.execute(_PURGE, {"now": time.time()}).rowcount
 
     def _run(self, stmt, params):
         """One statement in its own write transaction; its first row, if it returns rows."""
-        with self._writer.begin() as conn:
+        with self.db.write() as conn:
             result = conn.execute(stmt, params)
             row = result.first() if result.returns_rows else None
         if random.randrange(_PURGE_EVERY) == 0:  # noqa: S311 - not security relevant

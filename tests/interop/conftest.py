@@ -19,6 +19,10 @@ from idp.audit import SYSTEM_ACTOR  # noqa: E402
 USERNAME, PASSWORD = "wangwu", "Correct-horse-9"
 REDIRECT = "http://127.0.0.1:9/callback"  # never contacted: the test reads the redirect
 POST_LOGOUT = "http://127.0.0.1:9/logged-out"
+# A second relying party on the same origin (Front-Channel Logout §2: the logout URI shares
+# scheme, host and port with a redirect URI) that only listens on the front channel.
+FRONT_REDIRECT = "http://127.0.0.1:9/front/callback"
+FRONT_LOGOUT = "http://127.0.0.1:9/front/logout"
 
 
 @pytest.fixture
@@ -45,5 +49,16 @@ def relying_party(live, receiver):
         "grant_types": ["authorization_code", "refresh_token"],
         "scope": "openid profile offline_access", "post_logout_redirect_uris": [POST_LOGOUT],
         "backchannel_logout_uri": receiver.url,
+    }, SYSTEM_ACTOR)
+    return client.client_id, secret
+
+
+@pytest.fixture
+def frontchannel_party(live):
+    services, _ = live
+    client, secret = register_client(services, {
+        "client_name": "公积金", "redirect_uris": [FRONT_REDIRECT], "first_party": True,
+        "scope": "openid profile", "frontchannel_logout_uri": FRONT_LOGOUT,
+        "frontchannel_logout_session_required": True,
     }, SYSTEM_ACTOR)
     return client.client_id, secret

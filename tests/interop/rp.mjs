@@ -20,7 +20,7 @@ async function start() {
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: job.redirect_uri,
-    scope: "openid profile offline_access",
+    scope: job.scope ?? "openid profile offline_access",
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: "S256",
     state,
@@ -34,6 +34,7 @@ async function finish() {
     pkceCodeVerifier: job.verifier, expectedState: job.state, expectedNonce: job.nonce,
   });
   const claims = tokens.claims();
+  if (job.minimal) return { sub: claims.sub, sid: claims.sid };
   const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
   const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
   const introspected = await client.tokenIntrospection(config, refreshed.access_token);

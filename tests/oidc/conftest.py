@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -66,3 +69,27 @@ def login(svc, client):
         client.set_cookie(COOKIE_NAME, token)
         return token, session
     return log_in
+
+
+@pytest.fixture
+def receiver():
+    """A tiny relying-party server that records back-channel logout POSTs."""
+    received: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            received.append(parse_qs(body)["logout_token"][0])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/backchannel", received
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -11,6 +11,7 @@ from idp.authn.pending import PendingLogin
 from idp.services import services
 from idp.sso.establish import establish_session, level_after
 from idp.sso.login_request import LoginRequest, load_login_request
+from idp.sso.session import is_token_id
 from idp.sso.web import current_session, set_session_cookie
 from idp.web.i18n import t
 
@@ -23,7 +24,9 @@ def actor() -> Actor:
 
 
 def login_request(login_id: str | None) -> LoginRequest | None:
-    return load_login_request(services().store, (login_id or "")[:64] or None)
+    if not is_token_id(login_id):
+        return None
+    return load_login_request(services().store, login_id)
 
 
 def door_of(value: str | None, request_: LoginRequest | None = None) -> str:

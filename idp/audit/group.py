@@ -1,0 +1,75 @@
+"""Group commit for audit events that are the only write of their request (a token issue).
+
+As with ``record``, each caller's event is committed before the call returns. But callers that
+arrive together share one transaction, as databases group their log flushes: the first caller to
+find the writer free (the leader) writes every event queued so far, in order, in one transaction;
+the others wait for it, and find their event written when they get the writer. The chain lock,
+BEGIN and COMMIT are paid once per batch instead of once per event.
+
+An event that belongs to a business write never comes here: it goes into that write's own
+transaction with ``record`` (DESIGN: writes that belong together are one transaction).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from idp.audit import chain
+from idp.audit.events import EventType, Outcome
+from idp.audit.record import Actor, new_event
+from idp.db import Database, utcnow
+
+
+class AuditWriteError(RuntimeError):
+    """The batch holding this caller's event was not committed."""
+
+
+class _Ticket:
+    __slots__ = ("done", "error", "event")
+
+    def __init__(self, event: Any) -> None:
+        self.event = event
+        self.done = False
+        self.error: BaseException | None = None
+
+
+class GroupCommit:
+    """One per process and database; thread-safe."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._queue: list[_Ticket] = []
+        self._queue_lock = threading.Lock()
+        self._writer = threading.Lock()
+
+    def record(
+        self, type: EventType, outcome: Outcome = Outcome.SUCCESS, *,
+        actor: Actor | None = None, account_id: str | None = None,
+        username: str | None = None, client_id: str | None = None, **detail: Any,
+    ) -> None:
+        """Write one event (``record``'s arguments, no session); returns once it is committed,
+        raises AuditWriteError if it could not be."""
+        ticket = _Ticket(new_event(type, outcome, actor=actor, account_id=account_id,
+                                   username=username, client_id=client_id, **detail))
+        with self._queue_lock:  # stamped in queue order, so a batch is in time order too
+            ticket.event.at = utcnow()
+            self._queue.append(ticket)
+        with self._writer:
+            if not ticket.done:  # no earlier leader took it: lead a batch
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write(batch)
+        if ticket.error is not None:
+            raise AuditWriteError("audit event not written") from ticket.error
+
+    def _write(self, batch: list[_Ticket]) -> None:
+        error: BaseException | None = None
+        try:
+            with self._db.write() as conn:
+                chain.append_many(conn, [ticket.event for ticket in batch])
+        except Exception as exc:  # every waiter of the batch learns it failed
+            error = exc
+        for ticket in batch:
+            ticket.error = error
+            ticket.done = True
