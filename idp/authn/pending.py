@@ -1,5 +1,6 @@
-"""A login between its password step and its second factor, kept in the Store (any node may
-serve the next step). The browser holds only the random id, in its signed Flask session."""
+"""A login between its password step and the rest (a forced password change, the second
+factor), kept in the Store (any node may serve the next step). The browser holds only the
+random id, in its signed Flask session."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ class PendingLogin:
     person_level: int
     door: str  # "person" | "legal"
     login_id: str | None = None  # the LoginRequest being served, if any
+    must_change_password: bool = False  # a new password is owed before anything else
+    second_factor: bool = False  # an authenticator app is enrolled: its code comes next
     id: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     created_at: int = field(default_factory=lambda: int(time.time()))
 
@@ -34,3 +37,4 @@ def load_pending(store, pending_id: str | None) -> PendingLogin | None:
 
 def drop_pending(store, pending_id: str) -> None:
     store.delete(f"authn-pending:{pending_id}")
+

@@ -31,7 +31,7 @@ class JwksFetchError(Exception):
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     # A redirect could point the IdP at a host the registration never vetted.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: PLR0913
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         raise JwksFetchError(f"jwks_uri answered a redirect ({code})")
 
 

@@ -70,9 +70,10 @@ def test_a_public_client_without_pkce_is_refused(client, make_client, person, lo
     assert answer["error"] == "invalid_request"
 
 
-def test_unknown_parameters_are_ignored(client, rp, pkce, person, login):
+@pytest.mark.parametrize("display", ["page", "popup"])
+def test_unknown_parameters_are_ignored(client, rp, pkce, person, login, display):
     login(person)
-    params = authorize_params(rp, pkce, extra_param="foo", display="popup", ui_locales="en",
+    params = authorize_params(rp, pkce, extra_param="foo", display=display, ui_locales="en",
                               claims_locales="zh-CN", login_hint="zhangsan")
     assert "code" in query(client.get("/authorize", query_string=params))
 

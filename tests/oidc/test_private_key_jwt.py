@@ -40,6 +40,8 @@ class JwksServer:
                     time.sleep(outer.hang)
                 self.send_response(outer.status)
                 self.send_header("Content-Type", "application/json")
+                if outer.status == 302:  # to the same document: a redirect is refused anyway
+                    self.send_header("Location", outer.url)
                 self.end_headers()
                 self.wfile.write(outer.body)
 
@@ -123,7 +125,7 @@ def test_an_unknown_kid_fetches_the_rotated_set_once_and_not_again_at_once(
 
 
 @pytest.mark.parametrize("problem", ["unreachable", "404", "not_json", "too_big", "private",
-                                     "symmetric", "empty", "slow"])
+                                     "symmetric", "empty", "slow", "redirect"])
 def test_a_bad_or_unreachable_jwks_uri_is_invalid_client(
     client, svc, key_client, jwks_server, problem
 ):
@@ -132,7 +134,7 @@ def test_a_bad_or_unreachable_jwks_uri_is_invalid_client(
     if problem == "unreachable":
         served.server.shutdown()
         served.server.server_close()
-    served.status = 404 if problem == "404" else 200
+    served.status = {"404": 404, "redirect": 302}.get(problem, 200)
     served.body = {
         "not_json": b"<html>hello</html>",
         "too_big": json.dumps({"keys": [key.as_dict(private=False)],

@@ -10,4 +10,11 @@ from flask import Blueprint
 bp = Blueprint("auth", __name__)
 account_bp = Blueprint("account", __name__)
 
-from idp.web.auth import account, login, mfa, steps  # noqa: E402,F401 - register the views
+from idp.web.auth import (  # noqa: E402,F401 - register the views
+    account,
+    login,
+    logout,
+    mfa,
+    password_change,
+    steps,
+)

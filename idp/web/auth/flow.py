@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask import Response, redirect, request, session, url_for
+from flask import Response, flash, redirect, request, session, url_for
 
 from idp.audit import Actor
-from idp.authn.pending import PendingLogin
+from idp.authn.pending import PendingLogin, drop_pending, save_pending
 from idp.services import services
 from idp.sso.establish import establish_session, level_after
 from idp.sso.login_request import LoginRequest, load_login_request
@@ -45,6 +45,28 @@ def return_target(request_: LoginRequest | None) -> str:
 def see_other(target: str) -> Response:
     """RFC 9700 §4.12: answer a credential POST with 303 so the browser does not re-POST."""
     return redirect(target, code=303)
+
+
+def expired() -> Response:
+    """The pending login is gone (timed out, or finished in another tab)."""
+    flash(t("登录已超时，请重新登录。", "The login timed out; please log in again."), "error")
+    return see_other(url_for("auth.login_form"))
+
+
+def continue_login(pending: PendingLogin) -> Response:
+    """The password is right: the steps still owed, in order (a new password the account must
+    set, then the second factor), each kept in the Store; then the SSO session."""
+    svc = services()
+    if pending.must_change_password:
+        session["pending"] = save_pending(svc.store, pending)
+        return see_other(url_for("auth.new_password"))
+    if pending.second_factor:
+        session["pending"] = save_pending(svc.store, pending)
+        return see_other(url_for("auth.second_factor"))
+    if session.get("pending") == pending.id:
+        drop_pending(svc.store, pending.id)
+        session.pop("pending", None)
+    return finish_login(pending, ["pwd"])
 
 
 def finish_login(pending: PendingLogin, amr: list[str]) -> Response:

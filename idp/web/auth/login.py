@@ -1,4 +1,4 @@
-"""GET/POST /login (the two doors of the portal) and POST /logout."""
+"""GET/POST /login: the two doors of the portal."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from idp.authn.password_login import password_login
 from idp.authn.pending import PendingLogin, save_pending
 from idp.authn.totp import is_enrolled
 from idp.services import services
-from idp.sso.logout import end_session
-from idp.sso.web import clear_session_cookie, current_session
+from idp.sso.web import current_session
 from idp.web.auth import bp
 from idp.web.auth.flow import (
     actor,
+    continue_login,
     door_of,
-    finish_login,
     local_time,
     login_request,
     refusal_message,
@@ -67,23 +66,12 @@ def login_submit():
         flash(t(f"您的账号在 {when} 因多次登录失败被临时锁定。如非本人操作，请尽快修改密码。",
                 f"Your account was temporarily locked at {when} after repeated failed logins. "
                 "If that was not you, change your password."), "warning")
-    pending = PendingLogin(person.id, person.username, person.assurance_level, door,
-                           request_.id if request_ else None)
-    if is_enrolled(services(), person.id):
-        session["pending"] = save_pending(services().store, pending)
-        return see_other(url_for("auth.second_factor"))
-    return finish_login(pending, ["pwd"])
-
-
-@bp.post("/logout")
-def logout():
-    current = current_session()
-    if current is not None:
-        end_session(services(), token=current[0], actor=actor(), initiator="user")
-    flash(t("您已安全退出。", "You are logged out."), "success")
-    response = see_other(url_for("home.index"))
-    clear_session_cookie(response)
-    return response
+    pending = PendingLogin(
+        person.id, person.username, person.assurance_level, door,
+        request_.id if request_ else None, must_change_password=person.must_change_password,
+        second_factor=is_enrolled(services(), person.id),
+    )
+    return continue_login(pending)
 
 
 def _step_up(account_id: str, door: str, login_id: str | None):
@@ -91,6 +79,7 @@ def _step_up(account_id: str, door: str, login_id: str | None):
     person = get_person(services(), account_id)
     if person is None or not is_enrolled(services(), account_id):
         return None
-    pending = PendingLogin(person.id, person.username, person.assurance_level, door, login_id)
+    pending = PendingLogin(person.id, person.username, person.assurance_level, door, login_id,
+                           second_factor=True)
     session["pending"] = save_pending(services().store, pending)
     return see_other(url_for("auth.second_factor"))

@@ -12,6 +12,7 @@ from idp.sso.web import current_session
 from idp.web.auth import bp
 from idp.web.auth.flow import (
     actor,
+    expired,
     finish_login,
     login_request,
     refusal_message,
@@ -21,16 +22,13 @@ from idp.web.auth.flow import (
 from idp.web.i18n import t
 
 
-def _expired():
-    flash(t("登录已超时，请重新登录。", "The login timed out; please log in again."), "error")
-    return see_other(url_for("auth.login_form"))
-
-
 @bp.get("/login/otp")
 def second_factor():
     pending = load_pending(services().store, session.get("pending"))
     if pending is None:
-        return _expired()
+        return expired()
+    if pending.must_change_password:  # no skipping the new password
+        return redirect(url_for("auth.new_password"))
     return render_template("auth/otp.html", username=pending.username)
 
 
@@ -39,7 +37,9 @@ def second_factor_submit():
     svc = services()
     pending = load_pending(svc.store, session.get("pending"))
     if pending is None:
-        return _expired()
+        return expired()
+    if pending.must_change_password:
+        return see_other(url_for("auth.new_password"))
     request_ = login_request(pending.login_id)
     result = verify_second_factor(
         svc, pending, request.form.get("code", ""), actor=actor(),

@@ -1,0 +1,86 @@
+"""GET/POST /logout: the portal's logout (also the account page's button).
+
+GET only asks (a link must not log anyone out: a cross-site <img> could); the form POSTs with
+its CSRF token. Before the session ends we collect the front-channel logout URLs of the sites
+it signed in to (signed SAML LogoutRequests for SPs without a SOAP endpoint, SAML Profiles
+§4.4.3.1; OIDC Front-Channel Logout 1.0 §3 URIs) since ending it forgets them; the back-channel
+ones are told by the end listeners. The "已退出" page loads them in hidden iframes and lists the
+sites by name.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import make_response, render_template
+
+from clients.saml.registry import get_sp
+from idp.oidc.backchannel import frontchannel_urls as oidc_urls
+from idp.saml.logout_listener import frontchannel_urls as saml_urls
+from idp.services import services
+from idp.sso.logout import end_session
+from idp.sso.session import SsoSession
+from idp.sso.web import clear_session_cookie, current_session
+from idp.web.auth import bp
+from idp.web.auth.flow import actor
+
+log = logging.getLogger(__name__)
+
+
+@bp.get("/logout")
+def logout_confirm():
+    current = current_session()
+    return render_template("auth/logout_confirm.html",
+                           signed_in_as=current[1].username if current else None)
+
+
+@bp.post("/logout")
+def logout():
+    current = current_session()
+    frames: list[str] = []
+    sites: list[str] = []
+    if current is not None:
+        svc = services()
+        sites = site_names(svc, current[1])
+        frames = frontchannel_urls(svc, current[1])
+        end_session(svc, token=current[0], actor=actor(), initiator="user")
+    response = make_response(render_template("auth/logged_out.html", frames=frames, sites=sites))
+    if frames:  # this page only: the sites' origins may be framed (headers.py keeps the rest)
+        origins = " ".join(sorted({o for o in map(_origin, frames) if o}))
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; frame-src 'self' {origins}; img-src 'self' data:; "
+            "style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+    clear_session_cookie(response)
+    return response
+
+
+def frontchannel_urls(svc, session: SsoSession) -> list[str]:
+    """SAML then OIDC front-channel logout URLs; a failure to build them must not stop the
+    logout itself (the session still ends and the back channel still runs)."""
+    urls: list[str] = []
+    for build in (saml_urls, oidc_urls):
+        try:
+            urls += build(svc, session)
+        except Exception:  # a broken SP or client record: log it, log the person out anyway
+            log.exception("front-channel logout URLs (%s) failed", build.__module__)
+    return urls
+
+
+def site_names(svc, session: SsoSession) -> list[str]:
+    """What the person sees being signed out: the name each site registered with."""
+    names = []
+    for key, held in session.participants.items():
+        name = held.get("name") if isinstance(held, dict) else None
+        if name is None and key.startswith("saml:"):
+            sp = get_sp(svc, key[len("saml:"):])
+            name = sp.name if sp is not None else None
+        names.append(name or key.split(":", 1)[-1])
+    return names
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
