@@ -125,7 +125,7 @@ def _create_accounts(env: dict[str, str], count: int) -> list[str]:
 def _start_server(env: dict[str, str], port: int, core: int) -> subprocess.Popen:
     idp = Path(sys.executable).with_name("idp")
     command = ["taskset", "-c", str(core), str(idp), "serve", "--bind", f"127.0.0.1:{port}",
-               "--workers", "1", "--threads", "1"]
+               "--workers", "1", "--threads", "1", "--no-access-log"]
     return subprocess.Popen(command, env={**env, "IDP_ISSUER": f"http://127.0.0.1:{port}"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

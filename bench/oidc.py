@@ -40,6 +40,7 @@ PASSWORD = "correct horse battery staple 7"  # noqa: S105 - a benchmark account
 SCENARIOS = ("roam", "cc", "introspect", "discovery")
 SITES = 20  # relying parties the roaming browser visits in turn
 THREADS = 4  # per gunicorn worker
+_PIDS: dict[str, int] = {}  # base URL -> server process, to read its CPU time
 # node's provider logs nothing per request either; production keeps gunicorn's access log.
 SERVE_FLAGS = ["--no-access-log"]
 
@@ -60,6 +61,19 @@ def wait_for(url: str, seconds: float = 30) -> None:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not come up")
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by a server process and its children (gunicorn's workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def machine() -> str:
@@ -122,6 +136,7 @@ def yiwang_server(env: dict, port: int, workers: int):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
+        _PIDS[f"http://127.0.0.1:{port}"] = proc.pid
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
@@ -144,6 +159,7 @@ def node_server(port: int, sites: list[dict], api: dict, workdir: Path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/.well-known/openid-configuration")
+        _PIDS[f"http://127.0.0.1:{port}"] = proc.pid
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
@@ -166,7 +182,10 @@ def node_session_cookie(base: str, site: dict) -> str:
 
 # -- running the load ------------------------------------------------------------------------
 def measure(base: str, scenario: str, sites: list[dict], api: dict, cookie: str,
-            seconds: float, concurrency: int, workdir: Path, introspect_params=None) -> float:
+            seconds: float, concurrency: int, workdir: Path,
+            introspect_params=None) -> tuple[float, float]:
+    """Requests per second, and the server's CPU milliseconds per request: the machine is
+    shared, so the second figure is the steadier one for comparing the two servers."""
     endpoints = requests.get(f"{base}/.well-known/openid-configuration", timeout=5).json()
     config = {"scenario": scenario, "base": base, "seconds": seconds,
               "concurrency": concurrency, "cookie": cookie, "endpoints": endpoints,
@@ -174,16 +193,19 @@ def measure(base: str, scenario: str, sites: list[dict], api: dict, cookie: str,
               "introspect_params": introspect_params or {}}
     path = workdir / f"load-{scenario}.json"
     path.write_text(json.dumps(config))
+    cpu_before = server_cpu(_PIDS[base])
     out = subprocess.run(["node", str(NODE_DIR / "load.mjs"), str(path)], capture_output=True,
                          text=True, check=True)
+    cpu = server_cpu(_PIDS[base]) - cpu_before
     result = json.loads(out.stdout)
     if result["errors"]:
         print(f"    {scenario} at {base}: {result['errors']} errors, last: "
               f"{result['last_error']}", file=sys.stderr)
-    return result["requests"] / result["seconds"]
+    return result["requests"] / result["seconds"], 1000 * cpu / max(result["requests"], 1)
 
 
-def run_all(base, sites, api, cookie, args, workdir, introspect_params=None) -> dict[str, float]:
+def run_all(base, sites, api, cookie, args, workdir,
+            introspect_params=None) -> dict[str, tuple[float, float]]:
     return {s: measure(base, s, sites, api, cookie, args.seconds, args.concurrency, workdir,
                        introspect_params) for s in SCENARIOS}
 
@@ -249,10 +271,18 @@ def print_table(rows: list[tuple[str, dict]], node: dict) -> None:
         print(f" | {label:>38}", end="")
     print()
     for scenario in SCENARIOS:
-        print(f"{scenario:<12}{node[scenario]:>14.0f} req/s", end="")
+        print(f"{scenario:<12}{node[scenario][0]:>14.0f} req/s", end="")
         for _, figures in rows:
-            value = figures[scenario]
-            print(f" | {value:>20.0f} req/s  ratio {value / node[scenario]:>5.2f}", end="")
+            value = figures[scenario][0]
+            print(f" | {value:>20.0f} req/s  ratio {value / node[scenario][0]:>5.2f}", end="")
+        print()
+    print("\nserver CPU per operation (ms, all of a server's processes; a roaming flow counts"
+          " once): steadier than req/s on a shared machine")
+    for scenario in SCENARIOS:
+        print(f"{scenario:<12}{node[scenario][1]:>17.2f} ms", end="")
+        for _, figures in rows:
+            value = figures[scenario][1]
+            print(f" | {value:>23.2f} ms  x{value / node[scenario][1]:>5.1f}", end="")
         print()
 
 

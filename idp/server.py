@@ -37,6 +37,9 @@ def serve(
         "threads": threads,
         "worker_class": "gthread" if threads > 1 else "sync",
         "graceful_timeout": 10,
+        # Longer than clients' own idle reuse (node's undici: 4 s), so a client never sends on
+        # a kept-alive connection the server is just closing ("fetch failed" in the bench).
+        "keepalive": 5,
         # One fixed control-socket path per user would be shared by every server on the host.
         "control_socket_disable": True,
         # Query strings can carry codes and tokens: log the path only.

@@ -60,7 +60,7 @@ class GroupCommit:
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
                 self._write(batch)
-        if ticket.error is not None:
+        if ticket.error is not None or not ticket.done:
             raise AuditWriteError("audit event not written") from ticket.error
 
     def _write(self, batch: list[_Ticket]) -> None:
@@ -68,8 +68,11 @@ class GroupCommit:
         try:
             with self._db.write() as conn:
                 chain.append_many(conn, [ticket.event for ticket in batch])
-        except Exception as exc:  # every waiter of the batch learns it failed
+        except BaseException as exc:  # every waiter of the batch learns it failed
             error = exc
-        for ticket in batch:
-            ticket.error = error
-            ticket.done = True
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for ticket in batch:
+                ticket.error = error
+                ticket.done = True

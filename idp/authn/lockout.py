@@ -6,6 +6,9 @@ After ``lockout_free_failures`` each failure imposes a doubling delay during whi
 refused before the password is checked; at ``lockout_threshold`` the subject is locked for
 ``lockout_seconds``. An IP reaching ``ip_failure_threshold`` is locked the same way.
 A block is stored as "<reason>:<until>" so callers (and tests) can pass their own ``now``.
+The same key holds "counted:0" while failures are being counted without a block, and lives at
+least as long as the counter: a login whose check found no such key knows there is no counter
+to reset, and spares the Store that read (most logins follow no failure).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass
 
 from idp.settings import Settings
 from idp.store import Store
+
+COUNTED = "counted"  # failures counted, no block in force
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,24 @@ class Lockout:
 
     def check(self, subject: str, ip: str | None, now: int | None = None) -> Block | None:
         """The block in force for this subject or IP, or None when an attempt may proceed."""
+        return self.state(subject, ip, now)[0]
+
+    def state(
+        self, subject: str, ip: str | None, now: int | None = None
+    ) -> tuple[Block | None, bool]:
+        """(the block in force or None, whether the subject has failures being counted)."""
         now = now or int(time.time())
+        counted = False
         for key, scope in ((f"bf:block:{subject}", "account"), (f"bf:ipblock:{ip}", "ip")):
             if scope == "ip" and not ip:
                 continue
             raw = self.store.get(key)
             if raw:
                 reason, until = raw.split(":", 1)
-                if int(until) > now:
-                    return Block(reason, int(until), scope)
-        return None
+                counted = counted or scope == "account"
+                if reason != COUNTED and int(until) > now:
+                    return Block(reason, int(until), scope), counted
+        return None, counted
 
     def failure(self, subject: str, ip: str | None, now: int | None = None) -> list[Block]:
         """Count one failure; returns the lockouts that began with it (to be audited)."""
@@ -56,17 +69,15 @@ class Lockout:
         started: list[Block] = []
         window = self.s.lockout_window_seconds
         count = self.store.incr(f"bf:n:{subject}", window)
+        key = f"bf:block:{subject}"
         if count >= self.s.lockout_threshold:
             until = now + self.s.lockout_seconds
-            self._block(f"bf:block:{subject}", "locked", until, now)
+            self._block(key, "locked", until, now, window)
             started.append(Block("locked", until, "account"))
-        elif count > self.s.lockout_free_failures:
-            exponent = count - self.s.lockout_free_failures - 1
-            delay = min(
-                self.s.lockout_delay_seconds * 2**exponent, self.s.lockout_max_delay_seconds
-            )
-            if delay > 0:
-                self._block(f"bf:block:{subject}", "delayed", now + delay, now)
+        elif count > self.s.lockout_free_failures and self._delay(count) > 0:
+            self._block(key, "delayed", now + self._delay(count), now, window)
+        elif count == 1:  # counting starts: mark it where check() looks anyway
+            self.store.put(key, f"{COUNTED}:0", window)
         if ip:
             if self.store.incr(f"bf:ip:{ip}", window) >= self.s.ip_failure_threshold:
                 until = now + self.s.lockout_seconds
@@ -75,23 +86,30 @@ class Lockout:
                 started.append(Block("locked", until, "ip"))
         return started
 
-    def success(self, subject: str) -> bool:
+    def success(self, subject: str, counted: bool = True) -> bool:
         """A successful login resets the subject's counter; True when there was one (only
-        then can a lockout notice be waiting). Reads first: most logins have none."""
-        if self.store.get(f"bf:n:{subject}") is None:
+        then can a lockout notice be waiting). ``counted`` is what ``state`` said: False
+        (no failures being counted) means there is nothing to read or reset."""
+        if not counted:
             return False
-        self.store.delete(f"bf:n:{subject}")
+        had = self.store.take(f"bf:n:{subject}") is not None
         self.store.delete(f"bf:block:{subject}")
-        return True
+        return had
 
     def clear(self, subject: str) -> None:
         """Lift any block and restart counting (a zero counter, so the next successful login
         still looks for the lockout notice)."""
-        self.store.put(f"bf:n:{subject}", "0", self.s.lockout_window_seconds)
-        self.store.delete(f"bf:block:{subject}")
+        window = self.s.lockout_window_seconds
+        self.store.put(f"bf:n:{subject}", "0", window)
+        self.store.put(f"bf:block:{subject}", f"{COUNTED}:0", window)
 
-    def _block(self, key: str, reason: str, until: int, now: int) -> None:
-        self.store.put(key, f"{reason}:{until}", max(1, until - now + 1))
+    def _delay(self, count: int) -> int:
+        exponent = count - self.s.lockout_free_failures - 1
+        return min(self.s.lockout_delay_seconds * 2**exponent, self.s.lockout_max_delay_seconds)
+
+    def _block(self, key: str, reason: str, until: int, now: int, keep: int = 0) -> None:
+        # A subject's key outlives its block by up to ``keep`` (the window): "counted".
+        self.store.put(key, f"{reason}:{until}", max(1, until - now + 1, keep))
 
 
 # A lockout is shown to the account on its next successful login ("您的账号在 … 被临时锁定").

@@ -9,15 +9,31 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam, select
+
 from idp.accounts.models import Person
-from idp.accounts.service import find_person_by_username, verify_login
+from idp.accounts.service import verify_login
 from idp.audit import Actor, EventType, Outcome, record
 from idp.authn.lockout import Block, Lockout, remember_lockout, subject_for, take_lockout_notice
+from idp.authn.models import TotpCredential
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the login steps need of a Person."""
+
+    id: str
+    username: str
+    password_hash: str
+    disabled: bool
+    assurance_level: int
+    must_change_password: bool
+    second_factor: bool  # the account has an authenticator app: its code comes next
 
 
 @dataclass(frozen=True)
 class PasswordResult:
-    person: Person | None = None
+    person: Account | None = None
     error: str | None = None  # "bad_credentials" | "locked" | "delayed"
     until: int | None = None  # end of the delay or lockout
     locked_at: int | None = None  # an earlier lockout of this account, to tell its owner
@@ -32,9 +48,9 @@ def password_login(
     # A name with control characters (a NUL byte: PostgreSQL refuses it) cannot exist; it
     # takes the unknown-user path, counted under its printable form.
     username = "".join(c for c in username if c.isprintable())
-    found = find_person_by_username(services, username) if username.strip() else None
+    found = _lookup(services, username) if username.strip() else None
     subject = subject_for(found.id if found else None, username)
-    block = lockout.check(subject, actor.ip, now)
+    block, counted = lockout.state(subject, actor.ip, now)
     if block is not None:  # refused before the password is even checked
         _failed(services, actor, found, username, door, client_id, block.reason, [])
         return PasswordResult(error=block.reason, until=block.until)
@@ -49,7 +65,7 @@ def password_login(
         if started:
             return PasswordResult(error="locked", until=started[0].until)
         return PasswordResult(error="bad_credentials")
-    had_failures = lockout.success(subject)
+    had_failures = lockout.success(subject, counted)
     with services.db.begin() as session:
         record(session, EventType.LOGIN, actor=actor, account_id=person.id,
                username=person.username, client_id=client_id, door=door, methods=["pwd"])
@@ -57,21 +73,42 @@ def password_login(
     return PasswordResult(person=person, locked_at=notice)
 
 
-def _verify(services, found: Person | None, username: str, password: str) -> Person | None:
+# The password step reads only what it needs (no sealed identity data) in one prebuilt Core
+# statement: the ORM's entity loading costs more than the query on this per-login path.
+_ACCOUNT = (
+    select(Person.id, Person.username, Person.password_hash, Person.disabled,
+           Person.assurance_level, Person.must_change_password,
+           TotpCredential.account_id.is_not(None).label("second_factor"))
+    .outerjoin(TotpCredential, TotpCredential.account_id == Person.id)
+    .where(Person.username == bindparam("username"))
+)
+
+
+def _lookup(services, username: str) -> Account | None:
+    """The account of a username (stored lower case) and whether it has an authenticator
+    app: the login needs both, and every query is a round trip."""
+    with services.db.engine.connect() as conn:
+        row = conn.execute(_ACCOUNT, {"username": username.strip().lower()}).first()
+    if row is None:
+        return None
+    return Account(**{**row._mapping, "second_factor": bool(row.second_factor)})  # SQLite: 0/1
+
+
+def _verify(services, found: Account | None, username: str, password: str) -> Account | None:
     """The account when the password matches and it is enabled. The usual case checks the
     hash of the account already looked up (one query, one argon2 run, as verify_login); a
     hash made with older costs goes through ``verify_login``, which replaces it."""
     passwords = services.passwords
     hashed = found.password_hash if found is not None else None
     if hashed is not None and passwords.needs_rehash(hashed):
-        return verify_login(services, username, password)
+        return found if verify_login(services, username, password) is not None else None
     if not passwords.verify_or_dummy(hashed, password) or found is None or found.disabled:
         return None
     return found
 
 
 def _failed(
-    services, actor: Actor, found: Person | None, username: str, door: str,
+    services, actor: Actor, found: Account | None, username: str, door: str,
     client_id: str | None, reason: str, started: list[Block],
 ) -> None:
     """Audit one failed attempt and any lockout it started, in one transaction."""

@@ -31,7 +31,7 @@ def verify_second_factor(
     now = now or int(time.time())
     lockout = Lockout(services.store, services.settings)
     subject = subject_for(pending.account_id, pending.username)
-    block = lockout.check(subject, actor.ip, now)
+    block, counted = lockout.state(subject, actor.ip, now)
     if block is not None:
         _audit(services, pending, actor, client_id, Outcome.FAILURE, reason=block.reason)
         return SecondFactorResult(error=block.reason, until=block.until)
@@ -51,7 +51,7 @@ def verify_second_factor(
         if started:
             return SecondFactorResult(error="locked", until=started[0].until)
         return SecondFactorResult(error="bad_code")
-    lockout.success(subject)
+    lockout.success(subject, counted)
     _audit(services, pending, actor, client_id, Outcome.SUCCESS, method=method)
     return SecondFactorResult(method=method)
 

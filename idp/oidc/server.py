@@ -102,7 +102,7 @@ class OidcServer(AuthorizationServer):
                  "account_id": request.user.account_id if request.user else None,
                  "grant_type": request.payload.grant_type, "scope": token["scope"],
                  "jti": claims["jti"]}
-        if not token.get("refresh_token") and not __import__("os").environ.get("PERF_NOGROUP"):
+        if not token.get("refresh_token"):
             # The event is this request's only write: committed with concurrent token
             # requests' events in one transaction, still before the response (group.py).
             self.audit_batch.record(event, refresh=False, **audit)

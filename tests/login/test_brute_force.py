@@ -64,6 +64,19 @@ def test_a_success_resets_the_count(lockout):
     assert lockout.check(subject, None, 5_000) is None  # counting started again
 
 
+def test_a_success_after_an_expired_delay_still_resets_the_count(lockout):
+    now, subject = 9_000, subject_for("acct-4", "dave")
+    assert lockout.state(subject, None, now) == (None, False)  # nothing counted: no reset due
+    for _ in range(3):
+        lockout.failure(subject, None, now)  # the third imposes a 1 s delay
+    block, counted = lockout.state(subject, None, now + 100)  # the delay is over
+    assert block is None and counted
+    assert lockout.success(subject, counted) is True
+    assert lockout.state(subject, None, now + 100) == (None, False)
+    lockout.failure(subject, None, now + 100)
+    assert lockout.check(subject, None, now + 100) is None  # counting started again
+
+
 def test_unknown_usernames_are_counted_like_accounts(lockout):
     subject = subject_for(None, "Nobody")
     assert subject == subject_for(None, " nobody ")

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
+from clients.registry import register_client
 from clients.saml.registry import register_sp_from_metadata
 from idp.audit import SYSTEM_ACTOR
 
@@ -106,3 +107,24 @@ def test_logging_out_without_sites_shows_the_page_without_frames(
     page = answer.get_data(as_text=True)
     assert "已安全退出" in page and "<iframe" not in page
     assert "frame-src" not in answer.headers["Content-Security-Policy"]
+
+
+def test_logging_out_also_loads_the_front_channel_logout_uri_of_an_oidc_client(
+    client, person, login, csrf, svc, sso_token
+):
+    rp, _ = register_client(svc, {
+        "client_name": "社保查询", "redirect_uris": ["https://rp.example.gov.cn/cb"],
+        "scope": "openid", "frontchannel_logout_uri": "https://rp.example.gov.cn/fc",
+        "frontchannel_logout_session_required": True}, SYSTEM_ACTOR)
+    person("alice")
+    login("alice")
+    sid = svc.sessions.load(sso_token()).sid
+    svc.sessions.add_participant(sso_token(), f"oidc:{rp.client_id}", {"name": "社保查询"})
+    answer = client.post("/logout", data={"csrf_token": csrf(client.get("/account"))})
+    page = answer.get_data(as_text=True)
+    assert "社保查询" in page
+    (frame,) = [html.unescape(u) for u in re.findall(r'<iframe src="([^"]+)"', page)]
+    assert frame.startswith("https://rp.example.gov.cn/fc?")
+    assert parse_qs(urlsplit(frame).query)["sid"] == [sid]
+    policy = answer.headers["Content-Security-Policy"]
+    assert "frame-src 'self' https://rp.example.gov.cn;" in policy

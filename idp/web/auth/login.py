@@ -69,7 +69,7 @@ def login_submit():
     pending = PendingLogin(
         person.id, person.username, person.assurance_level, door,
         request_.id if request_ else None, must_change_password=person.must_change_password,
-        second_factor=is_enrolled(services(), person.id),
+        second_factor=person.second_factor,
     )
     return continue_login(pending)
 
