@@ -47,6 +47,8 @@ def clients() -> None:
 @click.option("--min-level", type=click.IntRange(1, 3), default=1, show_default=True)
 @click.option("--alg", type=click.Choice(SIGNING_ALGS), default="RS256", show_default=True,
               help="ID token signing algorithm.")
+@click.option("--userinfo-alg", type=click.Choice(SIGNING_ALGS), default=None,
+              help="Sign userinfo responses as JWTs with this algorithm (default: plain JSON).")
 @click.option("--first-party", is_flag=True, help="Government first-party: no consent page.")
 @click.option("--refresh", is_flag=True, help="Refresh tokens without offline_access.")
 @click.option("--client-credentials", is_flag=True, help="Also allow client_credentials.")
@@ -55,8 +57,8 @@ def clients() -> None:
 def add(services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[str, ...],
         backchannel_logout_uri: str | None, frontchannel_logout_uri: str | None, public: bool,
         native: bool, department: str | None, scopes: tuple[str, ...], claims: tuple[str, ...],
-        pairwise: bool, min_level: int, alg: str, first_party: bool, refresh: bool,
-        client_credentials: bool, as_json: bool) -> None:
+        pairwise: bool, min_level: int, alg: str, userinfo_alg: str | None, first_party: bool,
+        refresh: bool, client_credentials: bool, as_json: bool) -> None:
     """Register a client; prints its client_id and secret (shown only this once)."""
     grants = ["authorization_code"] if redirect_uris or not client_credentials else []
     metadata: dict[str, Any] = {
@@ -69,6 +71,7 @@ def add(services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[
         "grant_types": grants + (["client_credentials"] if client_credentials else []),
         "department": department, "subject_type": "pairwise" if pairwise else "public",
         "min_level": min_level, "id_token_signed_response_alg": alg,
+        "userinfo_signed_response_alg": userinfo_alg,
         "first_party": first_party, "allow_refresh": refresh,
     }
     if scopes:

@@ -13,7 +13,7 @@ REGISTERED_FIELDS = (
     "redirect_uris", "post_logout_redirect_uris", "backchannel_logout_uri",
     "backchannel_logout_session_required", "frontchannel_logout_uri",
     "frontchannel_logout_session_required", "subject_type", "sector_identifier_uri",
-    "id_token_signed_response_alg", "jwks", "jwks_uri",
+    "id_token_signed_response_alg", "userinfo_signed_response_alg", "jwks", "jwks_uri",
 )
 
 

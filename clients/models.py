@@ -48,6 +48,8 @@ class OidcClient(Base, ClientMixin):
     sector_identifier_uri: Mapped[str | None] = mapped_column(String(2000))
     min_level: Mapped[int] = mapped_column(Integer, default=1)
     id_token_signed_response_alg: Mapped[str] = mapped_column(String(16), default="RS256")
+    # OIDC Registration §2: None answers userinfo as plain JSON; an alg, as a signed JWT.
+    userinfo_signed_response_alg: Mapped[str | None] = mapped_column(String(16))
     access_token_lifetime: Mapped[int] = mapped_column(Integer, default=600)
     refresh_token_lifetime: Mapped[int] = mapped_column(Integer, default=8 * 3600)
     refresh_token_absolute_lifetime: Mapped[int] = mapped_column(Integer, default=30 * 86400)

@@ -158,7 +158,6 @@ def _alg(metadata: Mapping[str, Any], field: str, default: str | None) -> str | 
 def _extra(metadata: Mapping[str, Any]) -> dict[str, Any]:
     extra: dict[str, Any] = {f: _optional_uri(metadata, f) for f in INFO_URIS}
     extra["contacts"] = _str_list(metadata, "contacts", []) or None
-    extra["userinfo_signed_response_alg"] = _alg(metadata, "userinfo_signed_response_alg", None)
     max_age = metadata.get("default_max_age")
     if max_age is not None and (type(max_age) is not int or max_age < 0):
         raise _bad("default_max_age", "must be a non-negative integer")
@@ -198,6 +197,8 @@ def validate_metadata(
         "redirect_uris": redirect_uris,
         "subject_type": subject_type,
         "id_token_signed_response_alg": _alg(metadata, "id_token_signed_response_alg", "RS256"),
+        # OIDC Registration §2: absent means userinfo is answered as plain JSON.
+        "userinfo_signed_response_alg": _alg(metadata, "userinfo_signed_response_alg", None),
         **_logout_uris(metadata, redirect_uris),
         **_keys(metadata, method),
         **_sector(metadata, redirect_uris, subject_type, fetch),

@@ -11,6 +11,7 @@ from idp.claims import KNOWN_CLAIMS, SCOPE_CLAIMS
 from idp.oidc.authorization import ACR_LEVELS, ID_TOKEN_ALGS, RESPONSE_MODES
 from idp.oidc.blueprint import bp
 from idp.oidc.grants import TOKEN_AUTH_METHODS
+from idp.oidc.userinfo_jwt import USERINFO_ALGS
 from idp.services import services
 from idp.settings import Settings
 
@@ -36,6 +37,8 @@ def metadata(settings: Settings) -> dict[str, Any]:
         "acr_values_supported": list(ACR_LEVELS),
         # Never "none" (CONFORMANCE: oidcc-idtoken-unsigned).
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
+        # OIDC Core §5.3.2 signed userinfo, for clients that register an alg (never "none").
+        "userinfo_signing_alg_values_supported": USERINFO_ALGS,
         "token_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS,
         "token_endpoint_auth_signing_alg_values_supported": ["RS256", "PS256", "ES256", "EdDSA"],
         "introspection_endpoint_auth_methods_supported": TOKEN_AUTH_METHODS[:3],

@@ -3,12 +3,13 @@ header (RFC 6750 §2.1) or, on POST, in the form body (§2.2). Errors per RFC 67
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 
 from idp.oidc import access_tokens
 from idp.oidc.blueprint import bp
 from idp.oidc.claims import released
 from idp.oidc.server import oidc_server
+from idp.oidc.userinfo_jwt import signed_userinfo
 from idp.services import services
 from idp.web import csrf
 
@@ -28,7 +29,9 @@ def userinfo():
     if "openid" not in claims["scope"].split():
         return _error(403, "insufficient_scope", "The token was not granted the openid scope.")
     body = released(svc, client, user, claims["scope"], user.claims.get("userinfo"))
-    response = jsonify(body)
+    signed = signed_userinfo(svc, client, body)
+    # OIDC Core §5.3.2: a signed response is the JWT itself, as application/jwt.
+    response = jsonify(body) if signed is None else Response(signed, mimetype="application/jwt")
     response.headers["Cache-Control"] = "no-store"
     return response
 
