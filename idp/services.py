@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from idp.accounts.passwords import Passwords
+from idp.audit.group import GroupCommit
 from idp.audit.partitions import ensure_partitions
 from idp.db import Database
 from idp.settings import Settings
@@ -29,6 +30,9 @@ class Services:
     sessions: SessionService
     passwords: Passwords  # argon2id at the settings' cost (idp.accounts)
     signing_keys: SigningKeys  # JWT signing/verifying, JWKS, SAML cert (keys.signing)
+    # Audit events that are the only write of their request (token issue, login, assertion):
+    # group-committed, each durable before its caller returns (idp.audit.group).
+    audit_batch: GroupCommit
 
     @classmethod
     def build(cls, settings: Settings, *, upgrade: bool = True) -> Services:
@@ -51,6 +55,7 @@ class Services:
             sessions=SessionService(store, settings),
             passwords=Passwords(settings),
             signing_keys=SigningKeys(db, keyring, settings),
+            audit_batch=GroupCommit(db),
         )
 
 

@@ -66,9 +66,9 @@ def password_login(
             return PasswordResult(error="locked", until=started[0].until)
         return PasswordResult(error="bad_credentials")
     had_failures = lockout.success(subject, counted)
-    with services.db.begin() as session:
-        record(session, EventType.LOGIN, actor=actor, account_id=person.id,
-               username=person.username, client_id=client_id, door=door, methods=["pwd"])
+    services.audit_batch.record(
+        EventType.LOGIN, actor=actor, account_id=person.id, username=person.username,
+        client_id=client_id, door=door, methods=["pwd"])
     notice = take_lockout_notice(services.store, person.id) if had_failures else None
     return PasswordResult(person=person, locked_at=notice)
 

@@ -22,7 +22,6 @@ from flask import request as flask_request
 
 from clients.registry import get_client
 from idp.audit import Actor, EventType, record
-from idp.audit.group import GroupCommit
 from idp.oidc import access_tokens, codes, grants, refresh_tokens, tokens
 from idp.oidc.client_auth import PrivateKeyJwt
 from idp.oidc.end_user import EndUser
@@ -54,7 +53,6 @@ class OidcServer(AuthorizationServer):
         super().__init__()
         self.services = services
         self._clients: dict[str | None, tuple[float, Any]] = {}
-        self.audit_batch = GroupCommit(services.db)
         self.register_token_generator("default", self.generate_bearer_token)
 
     # --- storage --------------------------------------------------------------------------
@@ -105,7 +103,7 @@ class OidcServer(AuthorizationServer):
         if not token.get("refresh_token"):
             # The event is this request's only write: committed with concurrent token
             # requests' events in one transaction, still before the response (group.py).
-            self.audit_batch.record(event, refresh=False, **audit)
+            self.services.audit_batch.record(event, refresh=False, **audit)
         else:
             with self.services.db.begin() as session:
                 row = refresh_tokens.add(session, token["refresh_token"], request.client,
