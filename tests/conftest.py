@@ -125,6 +125,24 @@ def client(app):
     return app.test_client()
 
 
+# The system Chromium (Debian's package) through Playwright, without `playwright install`;
+# the flags keep it off the network this machine does not have.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def chromium():
+    """A headless Chromium browser for page tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @contextmanager
 def running(app) -> Iterator[str]:
     """Serve app on a free loopback port in a thread; yields its base URL."""

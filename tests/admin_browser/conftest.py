@@ -11,8 +11,6 @@ import pytest
 
 from tests.admin.conftest import citizen, make_admin  # noqa: F401 - shared fixtures
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
@@ -20,16 +18,6 @@ OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 def services(live_app):
     """The live app's services (make_admin and citizen build on them)."""
     return live_app[0].extensions["yiwang"]
-
-
-@pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -96,33 +96,23 @@ def test_seeding_twice_keeps_one_set_of_people_and_sites(settings, demo):
 
 
 @pytest.mark.browser
-def test_the_demo_works_in_a_real_browser(demo):
-    from playwright.sync_api import sync_playwright
-
+def test_the_demo_works_in_a_real_browser(demo, chromium):
     gjj, bdc = demo.sites
     zhang = demo.people[0]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page()
-            page.goto(f"{gjj.base_url}/")
-            page.click("text=Log in with Yiwang")
-            page.fill("#username", zhang.username)
-            page.fill("#password", zhang.password)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{gjj.base_url}/")
-            assert "张三" in page.inner_text("h1")
-            page.click(f"text={bdc.spec.name}")
-            page.click("text=Log in with Yiwang")
-            page.wait_for_url(f"{bdc.base_url}/")
-            assert "张三" in page.inner_text("h1")
-            page.click("text=Log out everywhere")
-            page.wait_for_url(f"{bdc.base_url}/?state=*")
-            assert "您已退出所有站点" in page.inner_text("main")
-            page.goto(f"{gjj.base_url}/")
-            assert "您尚未登录" in page.inner_text("main")
-        finally:
-            browser.close()
+    page = chromium.new_page()
+    page.goto(f"{gjj.base_url}/")
+    page.click("text=Log in with Yiwang")
+    page.fill("#username", zhang.username)
+    page.fill("#password", zhang.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{gjj.base_url}/")
+    assert "张三" in page.inner_text("h1")
+    page.click(f"text={bdc.spec.name}")
+    page.click("text=Log in with Yiwang")
+    page.wait_for_url(f"{bdc.base_url}/")
+    assert "张三" in page.inner_text("h1")
+    page.click("text=Log out everywhere")
+    page.wait_for_url(f"{bdc.base_url}/?state=*")
+    assert "您已退出所有站点" in page.inner_text("main")
+    page.goto(f"{gjj.base_url}/")
+    assert "您尚未登录" in page.inner_text("main")

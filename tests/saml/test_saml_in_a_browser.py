@@ -10,8 +10,6 @@ import pytest
 from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -35,21 +33,16 @@ def acs_server():
 
 
 def test_the_browser_logs_in_and_the_form_posts_itself_to_the_sp(
-        pysaml2_sp, person, acs_server):
-    from playwright.sync_api import sync_playwright
-
+        pysaml2_sp, person, acs_server, chromium):
     base, posted = acs_server
     person("alice")
     sp = pysaml2_sp(base)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN")
-        page.goto(sp.login_url())
-        page.fill("input[name=username]", "alice")
-        page.fill("input[name=password]", "correct horse battery")
-        page.click("button[type=submit]")
-        page.wait_for_url(sp.acs)
-        assert "signed in at the SP" in page.content()
-        browser.close()
+    page = chromium.new_page(locale="zh-CN")
+    page.goto(sp.login_url())
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(sp.acs)
+    assert "signed in at the SP" in page.content()
     (fields,) = posted
     assert sp.accept(fields["SAMLResponse"]).ava["displayName"] == ["张三"]
