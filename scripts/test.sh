@@ -8,7 +8,7 @@ PYTHON=${PYTHON:-python3}
 # System packages: LDAP headers (python-ldap), slapd, xmlsec1, Chromium, PostgreSQL, Redis.
 need=()
 for pair in slapd:slapd ldapadd:ldap-utils xmlsec1:xmlsec1 chromium:chromium \
-            redis-server:redis-server pg_ctlcluster:postgresql; do
+            redis-server:redis-server pg_ctlcluster:postgresql node:nodejs npm:npm; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 # (the font lets screenshots of Chinese pages show characters rather than boxes)
@@ -30,7 +30,7 @@ fi
 .venv/bin/pip install -q -e ".[all]"
 
 # Node relying-party library for the interoperability tests (when they exist).
-if [ -f tests/interop/package.json ] && command -v npm >/dev/null 2>&1; then
+if [ -f tests/interop/package.json ]; then
   (cd tests/interop && npm install --no-audit --no-fund --silent)
 fi
 
