@@ -15,7 +15,7 @@ from dataclasses import asdict
 
 from clients.saml.models import ServiceProvider
 from clients.saml.registry import get_sp
-from idp.audit import Actor, EventType, Outcome, record
+from idp.audit import Actor, EventType, Outcome
 from idp.saml import authn_request
 from idp.saml.answers import Answer
 from idp.saml.assertions import error_fields, nameid_for, participant_key, success_fields
@@ -127,11 +127,12 @@ def _respond(services, info: AuthnRequestInfo, sp: ServiceProvider,
     participant = {"nameid": nameid, "format": info.nameid_format}
     if session.participants.get(participant_key(sp)) != participant:
         services.sessions.add_participant(token, participant_key(sp), participant)
-    with services.db.begin() as db:
-        record(db, EventType.SAML_ASSERTION, Outcome.SUCCESS, actor=actor,
-               account_id=session.account_id, username=session.username,
-               client_id=sp.entity_id[:128], sid=session.sid, level=session.level,
-               nameid_format=info.nameid_format, unsolicited=info.id is None)
+    # The event is this answer's only database write: group-committed with concurrent
+    # callers' events, still durable before the assertion leaves (idp.audit.group).
+    services.audit_batch.record(
+        EventType.SAML_ASSERTION, Outcome.SUCCESS, actor=actor, account_id=session.account_id,
+        username=session.username, client_id=sp.entity_id[:128], sid=session.sid,
+        level=session.level, nameid_format=info.nameid_format, unsolicited=info.id is None)
     return Answer.post(info.acs_url, fields)
 
 
@@ -149,7 +150,7 @@ def _target(sp: ServiceProvider, info: AuthnRequestInfo) -> Target:
 
 def _audit_refusal(services, actor: Actor, entity_id: str | None, error: SamlError) -> None:
     log.info("SAML request refused: %s", error.detail)
-    with services.db.begin() as db:
-        record(db, EventType.SAML_ASSERTION, Outcome.FAILURE, actor=actor,
-               client_id=(entity_id or "")[:128] or None, reason=type(error).__name__,
-               detail=error.detail[:200])
+    services.audit_batch.record(  # the refusal's only write, as in _respond
+        EventType.SAML_ASSERTION, Outcome.FAILURE, actor=actor,
+        client_id=(entity_id or "")[:128] or None, reason=type(error).__name__,
+        detail=error.detail[:200])

@@ -19,6 +19,7 @@ def test_pysaml2_sp_logs_in_through_the_login_page_and_reads_the_attributes(
     answer = sp.accept(fields["SAMLResponse"])
     assert answer.ava["displayName"] == ["张三"]
     assert answer.ava["telephoneNumber"] == ["13812345678"]
+    assert answer.ava["uid"] == ["alice"]
     assert answer.assertion.authn_statement[0].session_index
     assert events("saml.assertion")[-1].client_id == sp.entity_id
 
