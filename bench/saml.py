@@ -125,7 +125,8 @@ def cpu_seconds(pid: int) -> float:
 @contextmanager
 def server(env: dict, port: int, threads: int = 1):
     proc = subprocess.Popen(["taskset", "-c", str(SERVER_CORE), IDP, "serve", "--bind",
-                             f"127.0.0.1:{port}", "--workers", "1", "--threads", str(threads)],
+                             f"127.0.0.1:{port}", "--workers", "1", "--threads", str(threads),
+                             "--no-access-log"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 30
