@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Response, render_template, request
 
 from idp.oidc import authorization
-from idp.oidc import pending as pending_requests
 from idp.oidc.blueprint import bp
-from idp.oidc.server import oidc_server
-from idp.oidc.web import flow, render
-from idp.services import services
-from idp.web.errors import render_error
+from idp.oidc.web import flow, pending_page, render
 from idp.web.i18n import t
 
 SCOPE_TEXT = {
@@ -27,17 +23,14 @@ SCOPE_TEXT = {
 
 @bp.get("/authorize/consent")
 def consent_page():
-    saved = pending_requests.load(services().store, request.args.get("pending"))
-    current = flow()
-    if saved is None or current.session is None:
-        return render_error(400, t("授权请求已过期。", "The request expired."))
-    client = oidc_server().query_client((saved.params.get("client_id") or [None])[0])
-    if client is None:
-        return render_error(400)
-    scopes = (saved.params.get("scope") or [""])[0].split()
-    items = [t(*SCOPE_TEXT[s]) for s in scopes if s in SCOPE_TEXT and s in client.allowed_scopes]
-    return render_template("oidc/consent.html", client=client, items=items, pending=saved.id,
-                           username=current.session.username)
+    page = pending_page()
+    if isinstance(page, Response):
+        return page
+    scopes = (page.saved.params.get("scope") or [""])[0].split()
+    items = [t(*SCOPE_TEXT[s]) for s in scopes
+             if s in SCOPE_TEXT and s in page.client.allowed_scopes]
+    return render_template("oidc/consent.html", client=page.client, items=items,
+                           pending=page.saved.id, username=page.flow.session.username)
 
 
 @bp.post("/authorize/consent")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, redirect
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, redirect, request
 from werkzeug.datastructures import MultiDict
 
 from idp.oidc import authorization
+from idp.oidc import pending as pending_requests
 from idp.oidc.responses import authorization_response
 from idp.oidc.server import actor, oidc_server
 from idp.services import services
 from idp.sso.web import current_session
 from idp.web.errors import render_error
+from idp.web.i18n import t
 
 # Bounds on what one authorization request may carry (bad input never costs a 500).
 _MAX_PARAMS = 64
@@ -41,3 +46,25 @@ def render(outcome: authorization.Outcome) -> Response:
     if isinstance(outcome, authorization.ChooseAccount):
         return redirect(f"/authorize/select-account?pending={outcome.pending_id}", code=303)
     return render_error(400, outcome.description)
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    """What a page shown mid-authorization (consent, account chooser) needs."""
+
+    saved: pending_requests.Pending
+    flow: authorization.Flow
+    client: Any
+
+
+def pending_page() -> PendingPage | Response:
+    """The kept request named by ?pending= with its live session and client, or the error
+    page to show instead (expired request, no session, client gone)."""
+    saved = pending_requests.load(services().store, request.args.get("pending"))
+    current = flow()
+    if saved is None or current.session is None:
+        return render_error(400, t("授权请求已过期。", "The request expired."))
+    client = oidc_server().query_client((saved.params.get("client_id") or [None])[0])
+    if client is None:
+        return render_error(400)
+    return PendingPage(saved, current, client)
