@@ -69,6 +69,10 @@ class Settings:
     oidc_access_token_alg: str = "ES256"  # noqa: S105 - an algorithm name
     oidc_backchannel_timeout: int = 2
     oidc_jwks_fetch_timeout: int = 3
+    # Console (admin/fetch.py): let SP metadata URLs point at private, loopback and 100.64/10
+    # addresses, for intranets whose SPs publish metadata there. Off: only public addresses
+    # (SSRF); link-local, multicast and reserved addresses are refused either way.
+    metadata_fetch_allow_private: bool = False
 
     # Audit (idp/audit/): days events are kept (180 is the legal minimum and the floor);
     # alerts: within each window of N seconds, failed logins from one IP across this many
@@ -121,10 +125,14 @@ def _convert(name: str, kind: object, raw: str) -> object:
     try:
         if kind == "int":
             return int(raw)
+        if kind == "bool":
+            return {"1": True, "true": True, "0": False, "false": False}[raw.strip().lower()]
         if kind == "Path":
             return Path(raw)
     except ValueError as exc:
         raise SettingsError(f"IDP_{name.upper()} must be an integer, got {raw!r}") from exc
+    except KeyError as exc:
+        raise SettingsError(f"IDP_{name.upper()} must be true or false, got {raw!r}") from exc
     return raw
 
 

@@ -155,7 +155,8 @@ def saml_new(admin):
             upload = request.files.get("metadata_file")
             url = request.form.get("metadata_url", "").strip()
             xml = upload.read() if upload and upload.filename else (
-                fetch_metadata(url) if url else b"")
+                fetch_metadata(url, allow_private=services().settings.metadata_fetch_allow_private)
+                if url else b"")
             sp = saml_sps.register(
                 services(), admin, xml, request.form.get("reason"),
                 department=request.form.get("department", "").strip() or None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import io
 import threading
+from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
@@ -17,6 +18,12 @@ from tests.admin.conftest import SP_ENTITY, SP_METADATA
 ENTITY, METADATA = SP_ENTITY, SP_METADATA
 FORM = {"csrf_token": "test-csrf-token", "reason": "接入人社系统", "department": "人社厅",
         "min_level": "2", "allowed_attributes": ["name", "sub"]}
+
+
+@pytest.fixture
+def settings(settings):
+    """The metadata server below listens on loopback, which only this setting lets through."""
+    return replace(settings, metadata_fetch_allow_private=True)
 
 
 @pytest.fixture
