@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from idp.settings import Settings
-from idp.store import Store
+from idp.store import Store, change
 
 COOKIE_NAME = "yiwang_sso"
 _TOKEN_ID = re.compile(r"[A-Za-z0-9_-]+")
@@ -77,7 +77,7 @@ class SessionService:
         token = f"{session.sid}.{secrets.token_urlsafe(32)}"
         self._save(_digest(token), session, now)
         self._index_add(session.account_id, session.sid, now)
-        return token, session
+        return token, _remember(session)
 
     def load(self, token: str | None, now: int | None = None) -> SsoSession | None:
         """The live session for a cookie token, or None; extends the idle timer."""
@@ -85,19 +85,26 @@ class SessionService:
         if found is None:
             return None
         now = now or int(time.time())
-        secret_hash, session = found
+        raw, entry = found
+        session = _session(entry["session"])
         if not self._alive(session, now):
             return None
         if now - session.last_seen >= _TOUCH_EVERY:
             session.last_seen = now
-            self._save(secret_hash, session, now)
+            # One try: a failed swap means another request just wrote a fresher entry (and
+            # extended the session); writing this older copy over it would lose its change.
+            self.store.swap(f"sso:{session.sid}", raw, _dump(entry["secret_hash"], session),
+                            self._ttl(session, now))
         return session
 
     def update(self, token: str, session: SsoSession, now: int | None = None) -> None:
-        """Store changes made to a loaded session (re-authentication, participants, acting_for)."""
-        if token.split(".", 1)[0] != session.sid:
-            raise ValueError("the token is not this session's")
-        self._save(_digest(token), session, now or int(time.time()))
+        """Store changes made to a loaded session (re-authentication, participants, acting_for).
+
+        Only what the caller changed since loading is applied, to the newest stored entry:
+        a site another request added meanwhile stays, and a participant the caller removed
+        goes. Nothing is written for a session that has ended or a token not its own.
+        """
+        self._merge(token, session, now)
 
     def reauthenticate(
         self, token: str, session: SsoSession, *, level: int, amr: list[str],
@@ -107,34 +114,45 @@ class SessionService:
         what satisfies prompt=login, max_age and ForceAuthn)."""
         now = now or int(time.time())
         session.auth_time, session.last_seen, session.level, session.amr = now, now, level, amr
-        self._save(_digest(token), session, now)
+        # The new authentication replaces the old one's facts even where they look unchanged.
+        self._merge(token, session, now, force=("auth_time", "level", "amr"))
 
     def add_participant(self, token: str, key: str, data: dict[str, Any] | None = None) -> None:
         """Record a relying party signed in through the session ("oidc:<id>", "saml:<id>")."""
-        session = self.load(token)
-        if session is not None and session.participants.get(key) != (data or {}):
+
+        def add(session: SsoSession) -> bool:
+            if session.participants.get(key) == (data or {}):
+                return False
             session.participants[key] = data or {}
-            self.update(token, session)
+            return True
+
+        self._edit(token, add)
 
     def revoke_participant(self, token: str, key: str) -> bool:
         """Remove one signed-in site and tell every registered revoker; False if absent."""
-        session = self.load(token)
-        if session is None or key not in session.participants:
+        removed: dict[str, Any] = {}
+
+        def remove(session: SsoSession) -> bool:
+            if key not in session.participants:
+                return False
+            removed[key] = session.participants.pop(key)
+            return True
+
+        session = self._edit(token, remove)
+        if session is None:
             return False
-        data = session.participants.pop(key)
-        self.update(token, session)
         for revoker in self.participant_revokers:
-            revoker(session, key, data)
+            revoker(session, key, removed[key])
         return True
 
     def by_sid(self, sid: str) -> SsoSession | None:
-        found = self._get(sid) if is_token_id(sid) else None
-        return found[1] if found else None
+        found = self._read(sid) if is_token_id(sid) else None
+        return _session(found[1]["session"]) if found else None
 
     def for_account(self, account_id: str) -> list[SsoSession]:
         now = int(time.time())
-        found = (self._get(sid) for sid in self._index(account_id))
-        return [f[1] for f in found if f is not None and self._alive(f[1], now)]
+        found = (self.by_sid(sid) for sid in self._index(account_id))
+        return [s for s in found if s is not None and self._alive(s, now)]
 
     def end(self, *, token: str | None = None, sid: str | None = None, context: Any = None):
         """End one session (by cookie token or sid); returns it, or None if none was live.
@@ -144,7 +162,7 @@ class SessionService:
         """
         if token is not None:
             found = self._by_token(token)  # a forged token ends nothing
-            sid = found[1].sid if found else None
+            sid = found[1]["session"]["sid"] if found else None
         if not is_token_id(sid):
             return None
         raw = self.store.take(f"sso:{sid}")
@@ -170,43 +188,95 @@ class SessionService:
         return max(1, min(session.created_at + self.absolute, now + self.idle) - now)
 
     def _save(self, secret_hash: str, session: SsoSession, now: int) -> None:
-        entry = {"secret_hash": secret_hash, "session": asdict(session)}
-        self.store.put(f"sso:{session.sid}", json.dumps(entry), self._ttl(session, now))
+        self.store.put(f"sso:{session.sid}", _dump(secret_hash, session), self._ttl(session, now))
 
-    def _get(self, sid: str) -> tuple[str, SsoSession] | None:
+    def _read(self, sid: str) -> tuple[str, dict[str, Any]] | None:
+        """(raw entry, parsed entry) of a stored session; the raw text is what a swap expects."""
         raw = self.store.get(f"sso:{sid}")
-        if not raw:
-            return None
-        entry = json.loads(raw)
-        return entry["secret_hash"], SsoSession(**entry["session"])
+        return (raw, json.loads(raw)) if raw else None
 
-    def _by_token(self, token: str | None) -> tuple[str, SsoSession] | None:
-        """(secret hash, session) when token is a live session's cookie, compared in constant
-        time; None for a missing, malformed or forged token."""
+    def _by_token(self, token: str | None) -> tuple[str, dict[str, Any]] | None:
+        """(raw, entry) when token is a live session's cookie, compared in constant time;
+        None for a missing, malformed or forged token."""
         sid, dot, _ = (token or "").partition(".")
-        found = self._get(sid) if dot and is_token_id(sid) else None
-        if found is None or not hmac.compare_digest(found[0], _digest(token)):
+        found = self._read(sid) if dot and is_token_id(sid) else None
+        if found is None or not hmac.compare_digest(found[1]["secret_hash"], _digest(token)):
             return None
         return found
+
+    def _edit(
+        self, token: str, apply: Callable[[SsoSession], bool], now: int | None = None
+    ) -> SsoSession | None:
+        """Change the token's live session with ``apply`` (False: nothing to change) on the
+        newest stored entry; the session as written, or None when nothing was written."""
+        now = now or int(time.time())
+        sid, digest = token.partition(".")[0], _digest(token)
+        written: list[SsoSession] = []  # set by mutate; read only when its write succeeded
+
+        def mutate(raw: str | None) -> tuple[str, int] | None:
+            entry = json.loads(raw) if raw else None
+            # The same check as load(): a forged token or an ended session changes nothing.
+            if entry is None or not hmac.compare_digest(entry["secret_hash"], digest):
+                return None
+            session = SsoSession(**entry["session"])
+            if not self._alive(session, now) or not apply(session):
+                return None
+            session.last_seen = max(session.last_seen, now)  # a change is a use
+            written[:] = [session]
+            return _dump(entry["secret_hash"], session), self._ttl(session, now)
+
+        return written[0] if is_token_id(sid) and change(self.store, f"sso:{sid}", mutate) else None
+
+    def _merge(
+        self, token: str, session: SsoSession, now: int | None, force: tuple[str, ...] = ()
+    ) -> None:
+        """Apply the fields the caller changed in ``session`` since it was loaded (and those in
+        ``force``) to the newest stored entry; participants per site, so sites added or removed
+        by concurrent requests are kept as they are."""
+        if token.split(".", 1)[0] != session.sid:
+            raise ValueError("the token is not this session's")
+        mine = asdict(session)
+        # As loaded; for a session not loaded through this service every field counts as changed.
+        base: dict[str, Any] = getattr(session, "_loaded", {})
+        sites, base_sites = mine.pop("participants"), base.get("participants", {})
+
+        def apply(stored: SsoSession) -> bool:
+            for name, value in mine.items():
+                if name in force or (name != "last_seen" and value != base.get(name)):
+                    setattr(stored, name, value)
+            for key in base_sites.keys() - sites.keys():
+                stored.participants.pop(key, None)
+            stored.participants.update(
+                {k: v for k, v in sites.items() if base_sites.get(k) != v})
+            return True
+
+        written = self._edit(token, apply, now)
+        if written is not None:  # the caller's object now mirrors the Store, its new baseline
+            vars(session).update(vars(_remember(written)))
 
     # The per-account index maps session ids to the end of their absolute lifetime, so
     # "my account", the admin console and logout-by-subject can find every session of a
     # person. Entries past that end are pruned on write by time alone: no read per session,
     # however many sessions an account has opened.
     def _index(self, account_id: str) -> dict[str, int]:
-        raw = self.store.get(f"sso-account:{account_id}")
-        entries = json.loads(raw) if raw else {}
-        return entries if isinstance(entries, dict) else {}
+        return _index_entries(self.store.get(f"sso-account:{account_id}"))
 
     def _index_add(self, account_id: str, sid: str, now: int) -> None:
-        entries = {k: end for k, end in self._index(account_id).items() if end > now}
-        entries[sid] = now + self.absolute
-        self.store.put(f"sso-account:{account_id}", json.dumps(entries), self.absolute)
+        def add(raw: str | None) -> tuple[str, int]:
+            entries = {k: end for k, end in _index_entries(raw).items() if end > now}
+            entries[sid] = now + self.absolute
+            return json.dumps(entries), self.absolute
+
+        change(self.store, f"sso-account:{account_id}", add)
 
     def _index_remove(self, account_id: str, sid: str) -> None:
-        entries = self._index(account_id)
-        if entries.pop(sid, None) is not None:
-            self.store.put(f"sso-account:{account_id}", json.dumps(entries), self.absolute)
+        def remove(raw: str | None) -> tuple[str, int] | None:
+            entries = _index_entries(raw)
+            if entries.pop(sid, None) is None:
+                return None
+            return json.dumps(entries), self.absolute
+
+        change(self.store, f"sso-account:{account_id}", remove)
 
 
 def is_token_id(value: str | None) -> bool:
@@ -217,3 +287,23 @@ def is_token_id(value: str | None) -> bool:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _session(fields: dict[str, Any]) -> SsoSession:
+    return _remember(SsoSession(**fields))
+
+
+def _remember(session: SsoSession) -> SsoSession:
+    """Keep a copy of the session's fields as stored, so update() applies only what the
+    caller changes afterwards (asdict copies nested values)."""
+    session._loaded = asdict(session)  # type: ignore[attr-defined] - not a stored field
+    return session
+
+
+def _dump(secret_hash: str, session: SsoSession) -> str:
+    return json.dumps({"secret_hash": secret_hash, "session": asdict(session)})
+
+
+def _index_entries(raw: str | None) -> dict[str, int]:
+    entries = json.loads(raw) if raw else {}
+    return entries if isinstance(entries, dict) else {}

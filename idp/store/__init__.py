@@ -7,6 +7,7 @@ for the embedded default. Values are strings; every entry has a time to live in 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from idp.settings import Settings
@@ -24,6 +25,12 @@ class Store(Protocol):
 
     def take(self, key: str) -> str | None:
         """Atomically get and delete: of concurrent takers exactly one sees the value."""
+
+    def swap(self, key: str, expected: str, new: str, ttl: int) -> bool:
+        """Compare-and-set: set key to new (expiring after ttl seconds) only while its live
+        value is exactly expected; True when this call set it. A missing or expired key is
+        never set. A read-modify-write loops get, change, swap until a swap succeeds, so a
+        concurrent writer's change is re-read instead of overwritten."""
 
     def incr(self, key: str, ttl: int) -> int:
         """Add one to a counter and return it; a new counter lives ttl seconds."""
@@ -55,3 +62,26 @@ def put_json(store: Store, key: str, value: Any, ttl: int) -> None:
 def take_json(store: Store, key: str) -> Any:
     raw = store.take(key)
     return None if raw is None else json.loads(raw)
+
+
+# Compare-and-set attempts per change: each failure means another writer's change landed, so
+# only that many concurrent writers to one entry can exhaust them.
+_TRIES = 10
+
+
+def change(store: Store, key: str, mutate: Callable[[str | None], tuple[str, int] | None]) -> bool:
+    """Read-modify-write of one entry that loses no concurrent writer's change.
+
+    ``mutate`` maps the current value (None when absent) to (new value, ttl), or to None to
+    write nothing. The write is ``add`` or ``swap``; when another writer got there first,
+    ``mutate`` runs again on the newer value. True when this call wrote.
+    """
+    for _ in range(_TRIES):
+        raw = store.get(key)
+        new = mutate(raw)
+        if new is None:
+            return False
+        value, ttl = new
+        if store.add(key, value, ttl) if raw is None else store.swap(key, raw, value, ttl):
+            return True
+    raise RuntimeError(f"{key!r} changed concurrently {_TRIES} times in a row")

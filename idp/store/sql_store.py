@@ -21,6 +21,7 @@ from sqlalchemy import (
     cast,
     delete,
     select,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -43,6 +44,14 @@ _T = StoreEntry.__table__
 _GET = select(_T.c.value).where(_T.c.key == bindparam("k"), _T.c.expires_at > bindparam("now"))
 _TAKE = delete(_T).where(_T.c.key == bindparam("k")).returning(_T.c.value, _T.c.expires_at)
 _DELETE = delete(_T).where(_T.c.key == bindparam("k"))
+# A live row whose value is still the one the caller read; RETURNING tells whether it was.
+_SWAP = (
+    update(_T)
+    .where(_T.c.key == bindparam("k"), _T.c.value == bindparam("old"),
+           _T.c.expires_at > bindparam("now"))
+    .values(value=bindparam("v"), expires_at=bindparam("e"))
+    .returning(_T.c.key)
+)
 _PURGE = delete(_T).where(_T.c.expires_at <= bindparam("now"))
 
 
@@ -90,6 +99,14 @@ class SqlStore:
         if row is None or row.expires_at <= time.time():
             return None
         return row.value
+
+    def swap(self, key: str, expected: str, new: str, ttl: int) -> bool:
+        # PostgreSQL re-checks the WHERE on the newest row version after waiting for a
+        # concurrent writer's lock, and SQLite writers queue at BEGIN IMMEDIATE (idp.db): either
+        # way of two swaps from one value only the first matches.
+        now = time.time()
+        params = {"k": self.prefix + key, "old": expected, "v": new, "e": now + ttl, "now": now}
+        return self._run(_SWAP, params) is not None
 
     def incr(self, key: str, ttl: int) -> int:
         now = time.time()

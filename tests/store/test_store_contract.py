@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
@@ -127,3 +128,56 @@ def test_keys_of_two_prefixes_do_not_mix(store):
     other.__dict__.update(store.__dict__)
     other.prefix = store.prefix + "other:"
     assert other.get("shared") is None
+
+
+def test_swap_sets_the_new_value_when_the_old_one_is_unchanged(store):
+    store.put("k", "one", 60)
+    assert store.swap("k", "one", "two", 60) is True
+    assert store.get("k") == "two"
+
+
+def test_swap_refuses_when_the_value_has_changed(store):
+    store.put("k", "one", 60)
+    store.put("k", "other", 60)
+    assert store.swap("k", "one", "two", 60) is False
+    assert store.get("k") == "other"
+
+
+def test_swap_never_sets_a_missing_key(store):
+    assert store.swap("absent", "one", "two", 60) is False
+    assert store.get("absent") is None
+
+
+def test_swap_never_revives_an_expired_value(store):
+    store.put("k", "one", 1)
+    time.sleep(1.1)
+    assert store.swap("k", "one", "two", 60) is False
+    assert store.get("k") is None
+
+
+def test_swap_gives_the_new_value_its_own_ttl(store):
+    store.put("k", "one", 60)
+    assert store.swap("k", "one", "two", 1) is True
+    time.sleep(1.1)
+    assert store.get("k") is None
+
+
+def test_concurrent_read_modify_writes_through_swap_lose_no_update(store):
+    store.put("doc", json.dumps({"n": 0}), 60)
+    barrier = threading.Barrier(6)
+
+    def bump():
+        barrier.wait()
+        for _ in range(10):
+            while True:
+                raw = store.get("doc")
+                new = json.dumps({"n": json.loads(raw)["n"] + 1})
+                if store.swap("doc", raw, new, 60):
+                    break
+
+    threads = [threading.Thread(target=bump) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert json.loads(store.get("doc")) == {"n": 60}
