@@ -39,5 +39,6 @@ from admin.web import (  # noqa: E402, F401
     dashboard_views,
     key_views,
     rp_views,
+    settings_views,
     signin_views,
 )

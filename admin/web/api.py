@@ -9,7 +9,15 @@ from dataclasses import asdict
 
 from flask import jsonify, request, session
 
-from admin import accounts, audit_log, dashboard, oidc_clients, saml_sps, signing_keys
+from admin import (
+    accounts,
+    audit_log,
+    dashboard,
+    oidc_clients,
+    running_settings,
+    saml_sps,
+    signing_keys,
+)
 from admin.fetch import fetch_metadata
 from admin.oidc_form import to_metadata
 from admin.relying_parties import list_relying_parties
@@ -103,7 +111,9 @@ def client_rotate(admin, client_id):
 def saml_create(admin):
     body = _body()
     url, xml = body.get("metadata_url"), body.get("metadata_xml")
-    raw = xml.encode() if isinstance(xml, str) else (fetch_metadata(str(url)) if url else b"")
+    allow_private = services().settings.metadata_fetch_allow_private
+    raw = xml.encode() if isinstance(xml, str) else (
+        fetch_metadata(str(url), allow_private=allow_private) if url else b"")
     level = body.get("min_level", 1)
     attributes = body.get("allowed_attributes") or []
     sp = saml_sps.register(
@@ -199,6 +209,13 @@ def account_revoke(admin, person_id):
 def key_list(admin):
     return {"keys": [{**asdict(k), "age": k.age} for k in signing_keys.list_keys(services(),
                                                                                  admin)]}
+
+
+@bp.get("/settings")
+@api(Permission.SETTINGS)
+def settings_overview(admin):
+    """The running settings, secrets masked (``admin.running_settings``)."""
+    return {"sections": [asdict(s) for s in running_settings.overview(services(), admin)]}
 
 
 @bp.post("/keys/rotate")

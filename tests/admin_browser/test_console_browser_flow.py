@@ -108,6 +108,10 @@ def test_an_oidc_client_registered_in_the_console_is_used_and_its_login_is_audit
     admin_page.screenshot(path=str(output_dir / "admin-client-desktop.png"), full_page=True)
     admin_page.goto(base + "/admin/keys")
     admin_page.screenshot(path=str(output_dir / "admin-keys-desktop.png"), full_page=True)
+    admin_page.click("nav.admin-nav >> text=系统设置")
+    assert services.settings.kek not in admin_page.content()  # the KEK is only "set"
+    assert admin_page.locator("text=IDP_SESSION_ABSOLUTE_SECONDS").count() == 1
+    admin_page.screenshot(path=str(output_dir / "admin-settings-desktop.png"), full_page=True)
     admin_page.set_viewport_size(PHONE)
     admin_page.goto(base + "/admin/relying-parties")
     admin_page.screenshot(path=str(output_dir / "admin-relying-parties-phone.png"),
