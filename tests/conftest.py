@@ -11,6 +11,8 @@ import base64
 import os
 import secrets
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +31,7 @@ REDIS_URL = os.environ.get("IDP_TEST_REDIS", "redis://127.0.0.1:6379/0")
 TEST_KEK = base64.b64encode(secrets.token_bytes(32)).decode()
 # Cheap argon2 for the suite; the login benchmark measures the real parameters.
 CHEAP_ARGON2 = {"argon2_memory_kib": 1024, "argon2_time_cost": 1}
+IDP = str(Path(sys.executable).with_name("idp"))  # the console script of this venv
 
 
 @pytest.fixture(scope="session")
@@ -171,3 +174,35 @@ def live_app(settings):
     server.shutdown()
     thread.join(timeout=5)
     app.extensions["yiwang"].db.dispose()
+
+
+@pytest.fixture
+def idp_env(settings):
+    """env(**overrides): the environment an `idp` subprocess needs for the test's settings."""
+
+    def env(**overrides: str) -> dict[str, str]:
+        values = {k: v for k, v in os.environ.items() if not k.startswith("IDP_")}
+        values.update(
+            IDP_ISSUER=settings.issuer,
+            IDP_DATA_DIR=str(settings.data_dir),
+            IDP_DATABASE_URL=settings.database_url,
+            IDP_STORE_PREFIX=settings.store_prefix,
+            IDP_KEK=settings.kek,
+            IDP_ARGON2_MEMORY_KIB=str(settings.argon2_memory_kib),
+            IDP_ARGON2_TIME_COST=str(settings.argon2_time_cost),
+        )
+        values.update(overrides)
+        return values
+
+    return env
+
+
+@pytest.fixture
+def run_idp():
+    """run(args, env, stdin=None): the `idp` console script in a subprocess, output captured."""
+
+    def run(args: list[str], env: dict[str, str], timeout: float = 60, stdin: str | None = None):
+        return subprocess.run([IDP, *args], env=env, capture_output=True, text=True,
+                              timeout=timeout, check=False, input=stdin)
+
+    return run

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -48,38 +47,6 @@ def signing_keys(services, clock) -> SigningKeys:
     return SigningKeys(services.db, services.keyring, services.settings, clock=clock,
                        refresh_seconds=0)
 
-
-
-@pytest.fixture
-def idp_env(settings):
-    """env(**overrides): the environment an `idp` subprocess needs for the test's settings."""
-
-    def env(**overrides: str) -> dict[str, str]:
-        values = {k: v for k, v in os.environ.items() if not k.startswith("IDP_")}
-        values.update(
-            IDP_ISSUER=settings.issuer,
-            IDP_DATA_DIR=str(settings.data_dir),
-            IDP_DATABASE_URL=settings.database_url,
-            IDP_STORE_PREFIX=settings.store_prefix,
-            IDP_KEK=settings.kek,
-            IDP_ARGON2_MEMORY_KIB=str(settings.argon2_memory_kib),
-            IDP_ARGON2_TIME_COST=str(settings.argon2_time_cost),
-        )
-        values.update(overrides)
-        return values
-
-    return env
-
-
-@pytest.fixture
-def run_idp():
-    """run(args, env): the `idp` console script in a subprocess, output captured."""
-
-    def run(args: list[str], env: dict[str, str], timeout: float = 60):
-        return subprocess.run([IDP, *args], env=env, capture_output=True, text=True,
-                              timeout=timeout, check=False)
-
-    return run
 
 
 @pytest.fixture
