@@ -8,10 +8,13 @@ wrapping variants); keys only from the SP's registered metadata, never from KeyI
 
 from __future__ import annotations
 
+import copy
+
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 from signxml import (
     CanonicalizationMethod,
@@ -23,6 +26,7 @@ from signxml import (
     XMLVerifier,
 )
 from signxml.exceptions import InvalidSignature as XmlInvalidSignature
+from signxml.util import strip_pem_header
 
 from idp.saml import constants as c
 from idp.saml.errors import SignatureRefused
@@ -37,6 +41,14 @@ _HASHES = {
 _ID_ATTRIBUTES = ("ID", "Id", "id", "AssertionID")
 
 
+class _XMLSigner(XMLSigner):
+    def get_root(self, data):
+        # signxml copies the element by serialising and parsing it again (twice per
+        # signature); our elements are roots we built ourselves, so an in-memory copy is
+        # the same tree.
+        return copy.deepcopy(data)
+
+
 class Signer:
     """Signs SAML elements with one RSA key; build once per key (signxml re-checks a PEM key
     on every call, ~15/s, but takes a key object as is, ~hundreds/s — NOTES)."""
@@ -44,9 +56,13 @@ class Signer:
     def __init__(self, key: rsa.RSAPrivateKey, cert_pem: str) -> None:
         self.key = key
         self.cert_pem = cert_pem
-        # Parsed once: given PEM text, signxml parses the certificate on every signature.
-        self._certs = [x509.load_pem_x509_certificate(cert_pem.encode())]
-        self._signer = XMLSigner(
+        # The KeyInfo signxml would write for cert=[certificate], built once: given the
+        # certificate, signxml re-encodes it as PEM and strips it on every signature.
+        pem = x509.load_pem_x509_certificate(cert_pem.encode()).public_bytes(Encoding.PEM)
+        self._key_info = etree.Element(f"{{{c.DS}}}KeyInfo", nsmap={"ds": c.DS})
+        data = etree.SubElement(self._key_info, f"{{{c.DS}}}X509Data")
+        etree.SubElement(data, f"{{{c.DS}}}X509Certificate").text = strip_pem_header(pem)
+        self._signer = _XMLSigner(
             signature_algorithm=SignatureMethod.RSA_SHA256,
             digest_algorithm=DigestAlgorithm.SHA256,
             c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
@@ -61,9 +77,9 @@ class Signer:
         )
         issuer = element.find(f"{{{c.SAML}}}Issuer")
         element.insert(0 if issuer is None else element.index(issuer) + 1, placeholder)
-        return self._signer.sign(
-            element, key=self.key, cert=self._certs, reference_uri="#" + element.get("ID"),
-        )
+        # No reference_uri: signxml then references the root's own ID ("#" + ID), as before,
+        # without one more serialise/parse copy of the tree and an XPath search for the ID.
+        return self._signer.sign(element, key=self.key, key_info=copy.deepcopy(self._key_info))
 
 
 def verify_enveloped(root: etree._Element, certs: list[str]) -> None:

@@ -10,19 +10,19 @@ import pytest
 # --import-mode=importlib does not put test folders on sys.path (see tests/oidc/conftest.py).
 sys.path.insert(0, str(Path(__file__).parent))
 
-from interop_helpers import BackchannelReceiver  # noqa: E402
+from interop_helpers import (  # noqa: E402
+    FRONT_LOGOUT,
+    FRONT_REDIRECT,
+    PASSWORD,
+    POST_LOGOUT,
+    REDIRECT,
+    USERNAME,
+    BackchannelReceiver,
+)
 
 from clients.registry import register_client  # noqa: E402
 from idp.accounts.service import create_person  # noqa: E402
 from idp.audit import SYSTEM_ACTOR  # noqa: E402
-
-USERNAME, PASSWORD = "wangwu", "Correct-horse-9"
-REDIRECT = "http://127.0.0.1:9/callback"  # never contacted: the test reads the redirect
-POST_LOGOUT = "http://127.0.0.1:9/logged-out"
-# A second relying party on the same origin (Front-Channel Logout §2: the logout URI shares
-# scheme, host and port with a redirect URI) that only listens on the front channel.
-FRONT_REDIRECT = "http://127.0.0.1:9/front/callback"
-FRONT_LOGOUT = "http://127.0.0.1:9/front/logout"
 
 
 @pytest.fixture

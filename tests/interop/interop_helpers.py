@@ -11,6 +11,14 @@ from urllib.parse import parse_qs, urljoin
 
 import requests
 
+USERNAME, PASSWORD = "wangwu", "Correct-horse-9"
+REDIRECT = "http://127.0.0.1:9/callback"  # never contacted: the test reads the redirect
+POST_LOGOUT = "http://127.0.0.1:9/logged-out"
+# A second relying party on the same origin (Front-Channel Logout §2: the logout URI shares
+# scheme, host and port with a redirect URI) that only listens on the front channel.
+FRONT_REDIRECT = "http://127.0.0.1:9/front/callback"
+FRONT_LOGOUT = "http://127.0.0.1:9/front/logout"
+
 _HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 
 

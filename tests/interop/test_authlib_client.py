@@ -11,8 +11,15 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
-from conftest import FRONT_LOGOUT, FRONT_REDIRECT, PASSWORD, POST_LOGOUT, REDIRECT, USERNAME
-from interop_helpers import browse
+from interop_helpers import (
+    FRONT_LOGOUT,
+    FRONT_REDIRECT,
+    PASSWORD,
+    POST_LOGOUT,
+    REDIRECT,
+    USERNAME,
+    browse,
+)
 from joserfc import jwt
 from joserfc.jwk import KeySet
 

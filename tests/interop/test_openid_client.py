@@ -15,8 +15,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from conftest import FRONT_LOGOUT, FRONT_REDIRECT, PASSWORD, POST_LOGOUT, REDIRECT, USERNAME
-from interop_helpers import browse
+from interop_helpers import (
+    FRONT_LOGOUT,
+    FRONT_REDIRECT,
+    PASSWORD,
+    POST_LOGOUT,
+    REDIRECT,
+    USERNAME,
+    browse,
+)
 
 HERE = Path(__file__).parent
 pytestmark = pytest.mark.skipif(

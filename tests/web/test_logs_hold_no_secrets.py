@@ -15,13 +15,16 @@ import re
 import secrets
 import socket
 import subprocess
+import sys
 import time
 from html import unescape
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import requests
-from conftest import IDP
+
+IDP = str(Path(sys.executable).with_name("idp"))
 
 PASSWORD = "绿水青山 2024 slow river"
 WRONG_PASSWORD = "not-my-password-7731"
