@@ -143,6 +143,10 @@ def _service(s: Settings) -> Section:
         _row(s, "metadata_fetch_allow_private",
              ("允许从内网地址获取 SP 元数据", "SP metadata from private addresses"),
              note=("链路本地与保留地址始终拒绝", "link-local and reserved addresses: never")),
+        Row(("SP 元数据签名证书", "SP metadata signer certificate"),
+            str(s.saml_metadata_signer_cert) if s.saml_metadata_signer_cert else Secret.NOT_SET,
+            env("saml_metadata_signer_cert"),
+            note=("设置后仅接受其签名的元数据", "set: only metadata it signed is registered")),
     ))
 
 

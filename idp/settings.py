@@ -73,6 +73,10 @@ class Settings:
     # addresses, for intranets whose SPs publish metadata there. Off: only public addresses
     # (SSRF); link-local, multicast and reserved addresses are refused either way.
     metadata_fetch_allow_private: bool = False
+    # SAML SP registry (clients/saml/metadata_trust.py): PEM certificate of the metadata
+    # signer. Set, SP metadata is registered only with a valid enveloped signature by it
+    # (as Shibboleth's SignatureValidation filter); unset, metadata is taken unverified.
+    saml_metadata_signer_cert: Path | None = None
 
     # Audit (idp/audit/): days events are kept (180 is the legal minimum and the floor);
     # alerts: within each window of N seconds, failed logins from one IP across this many
@@ -116,6 +120,8 @@ class Settings:
             log.warning("IDP_ISSUER is plain http on a non-loopback host: use https in production")
         if self.audit_retention_days < 180:
             raise SettingsError("IDP_AUDIT_RETENTION_DAYS must be at least 180 (legal minimum)")
+        if self.saml_metadata_signer_cert and not self.saml_metadata_signer_cert.is_file():
+            raise SettingsError("IDP_SAML_METADATA_SIGNER_CERT must name a PEM certificate file")
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             log.warning("argon2 parameters below OWASP's minimum: acceptable for tests only")
 
@@ -129,6 +135,8 @@ def _convert(name: str, kind: object, raw: str) -> object:
             return {"1": True, "true": True, "0": False, "false": False}[raw.strip().lower()]
         if kind == "Path":
             return Path(raw)
+        if kind == "Path | None":  # optional path: empty means unset
+            return Path(raw) if raw.strip() else None
     except ValueError as exc:
         raise SettingsError(f"IDP_{name.upper()} must be an integer, got {raw!r}") from exc
     except KeyError as exc:

@@ -26,20 +26,25 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--sign-response", is_flag=True, help="Sign the Response too, not only the "
               "Assertion.")
 @click.option("--replace", is_flag=True, help="Re-import the metadata of a registered SP.")
+@click.option("--signer-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="PEM_FILE", help="Require the metadata to be signed by this certificate "
+              "(overrides IDP_SAML_METADATA_SIGNER_CERT).")
 @JSON
 @with_services
 def add_saml(services, metadata_file: Path, name: str | None, department: str | None,
              attributes: tuple[str, ...], min_level: int, sign_response: bool, replace: bool,
-             as_json: bool) -> None:
+             signer_cert: Path | None, as_json: bool) -> None:
     """Register a SAML service provider from its metadata."""
     try:
         sp = registry.register_sp_from_metadata(
             services, metadata_file.read_bytes(), SYSTEM_ACTOR, department=department,
             name=name, allowed_attributes=list(attributes), min_level=min_level,
-            sign_response=sign_response, replace=replace)
+            sign_response=sign_response, replace=replace, signer_cert=signer_cert)
     except MetadataError as exc:
         raise CliError(str(exc)) from exc
-    emit(sp.summary(), as_json, f"registered {sp.entity_id} ({sp.name})")
+    anchor = signer_cert or services.settings.saml_metadata_signer_cert
+    signed = f", metadata signature verified with {anchor}" if anchor else ""
+    emit(sp.summary(), as_json, f"registered {sp.entity_id} ({sp.name}){signed}")
 
 
 @click.command("list-saml")

@@ -42,10 +42,19 @@ class SpMetadata:
 
 
 def parse_sp_metadata(xml_bytes: bytes) -> SpMetadata:
+    return sp_metadata_of(parse_root(xml_bytes))
+
+
+def parse_root(xml_bytes: bytes):
+    """The metadata document's root element, through the hardened parser."""
     try:
-        root = parse(xml_bytes, limit=MAX_METADATA_BYTES)
+        return parse(xml_bytes, limit=MAX_METADATA_BYTES)
     except MalformedMessage as exc:
         raise MetadataError(f"metadata: {exc.description}") from exc
+
+
+def sp_metadata_of(root) -> SpMetadata:
+    """The registry fields of a parsed (and, where required, verified) metadata root."""
     descriptor = _descriptor(root)
     entity = descriptor.getparent()
     entity_id = (entity.get("entityID") or "").strip()
