@@ -11,15 +11,18 @@ import base64
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -206,3 +209,48 @@ def run_idp():
                               timeout=timeout, check=False, input=stdin)
 
     return run
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def serve_idp(tmp_path):
+    """serve(env, log=None, as_issuer=False) -> base URL of a real `idp serve` (gunicorn)
+    process, its output written to log (a file of its own when not given); as_issuer: its own
+    URL is its IDP_ISSUER. Stopped at teardown."""
+    processes: list[subprocess.Popen] = []
+
+    def serve(env: dict[str, str], log: Path | None = None, as_issuer: bool = False) -> str:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {**env, "IDP_ISSUER": base} if as_issuer else env
+        log = log or tmp_path / f"serve-{port}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [IDP, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"],
+                env=env, stdout=out, stderr=subprocess.STDOUT)
+        processes.append(process)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(f"idp serve exited: {log.read_text()}")
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).ok:
+                    return base
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise AssertionError("idp serve did not answer within 60 s")
+
+    yield serve
+    for process in processes:
+        process.terminate()  # SIGTERM: gunicorn stops cleanly
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

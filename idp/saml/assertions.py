@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from clients.saml.models import ServiceProvider
+from idp.accounts.service import claims_row, person_claims
 from idp.saml import constants as c
 from idp.saml import messages
 from idp.saml.attributes import released
@@ -15,8 +16,10 @@ from idp.saml.endpoints import entity_id
 from idp.saml.errors import SamlError
 from idp.saml.idp_keys import signer
 from idp.saml.nameid import KEY_PURPOSE, persistent, transient
-from idp.saml.person import claims_for
 from idp.sso.session import SsoSession
+
+# Claims that come from the session, not from the person's record.
+_SESSION_CLAIMS = {"acr", "sub", "legal_person", "preferred_username"}
 
 
 def participant_key(sp: ServiceProvider) -> str:
@@ -37,9 +40,11 @@ def success_fields(
     """The POST form fields carrying a signed Response with the session's assertion."""
     now = time.time()
     issuer = entity_id(services.settings.issuer)
-    # Only SPs allowed personal claims cost a lookup, and only those claims are decrypted.
-    claims = {"username": session.username,
-              **claims_for(services, session.account_id, sp.allowed_attributes)}
+    # Only SPs allowed personal claims cost a lookup (and decryption) of the person.
+    person = claims_row(services, session.account_id) \
+        if set(sp.allowed_attributes) - _SESSION_CLAIMS else None
+    claims = person_claims(services, person) if person is not None else {}
+    claims["username"] = session.username
     facts = messages.AssertionFacts(
         issuer=issuer, audience=sp.entity_id, recipient=acs_url, nameid=nameid,
         nameid_format=nameid_format, in_response_to=in_response_to,

@@ -13,18 +13,12 @@ import hashlib
 import json
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import time
 from html import unescape
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import requests
-
-IDP = str(Path(sys.executable).with_name("idp"))
 
 PASSWORD = "绿水青山 2024 slow river"
 WRONG_PASSWORD = "not-my-password-7731"
@@ -35,13 +29,9 @@ _HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 
 
 @pytest.fixture
-def server(tmp_path, idp_env, run_idp):
+def server(tmp_path, idp_env, run_idp, serve_idp):
     """(base URL, log file, client id, client secret) of a served IdP with one citizen."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    env = idp_env(IDP_ISSUER=base)
+    env = idp_env()
     added = run_idp(["users", "add-person", "--username", "lisi", "--password-stdin",
                      "--name", "李四", "--id-number", ID_NUMBER, "--phone", PHONE], env,
                     stdin=PASSWORD)
@@ -54,28 +44,8 @@ def server(tmp_path, idp_env, run_idp):
                       "--scope", "offline_access", "--first-party", "--json"], env)
     registered = json.loads(client.stdout)
     log = tmp_path / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [IDP, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"],
-            env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait(base, process)
-        yield base, log, registered["client_id"], registered["client_secret"]
-    finally:
-        process.terminate()  # SIGTERM: gunicorn flushes and exits cleanly
-        process.wait(timeout=20)
-
-
-def _wait(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "idp serve exited"
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise AssertionError("idp serve did not answer")
+    base = serve_idp(env, log=log, as_issuer=True)
+    return base, log, registered["client_id"], registered["client_secret"]
 
 
 def _submit_login(browser: requests.Session, base: str, page: requests.Response,
