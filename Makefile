@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/idp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[saml]"
+	$(BIN)/pip install -q -e .
 	touch $@
 
 venv: $(BIN)/idp

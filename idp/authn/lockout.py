@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 from idp.settings import Settings
 from idp.store import Store
@@ -23,11 +24,26 @@ from idp.store import Store
 COUNTED = "counted"  # failures counted, no block in force
 
 
+class Refusal(StrEnum):
+    """Why an attempt was refused; also what a login step answers its page with."""
+
+    DELAYED = "delayed"  # a doubling delay after repeated failures
+    LOCKED = "locked"  # locked for lockout_seconds
+    BAD_CREDENTIALS = "bad_credentials"  # wrong password or unknown user (told apart nowhere)
+    BAD_CODE = "bad_code"  # a wrong, reused or expired second-factor code
+    DISABLED = "disabled"  # audited only: the page says bad_credentials
+
+
+class BlockScope(StrEnum):
+    ACCOUNT = "account"
+    IP = "ip"
+
+
 @dataclass(frozen=True)
 class Block:
-    reason: str  # "delayed" | "locked"
+    reason: Refusal  # DELAYED or LOCKED
     until: int
-    scope: str = "account"  # "account" | "ip"
+    scope: BlockScope = BlockScope.ACCOUNT
 
 
 def subject_for(account_id: str | None, username: str) -> str:
@@ -52,15 +68,16 @@ class Lockout:
         """(the block in force or None, whether the subject has failures being counted)."""
         now = now or int(time.time())
         counted = False
-        for key, scope in ((f"bf:block:{subject}", "account"), (f"bf:ipblock:{ip}", "ip")):
-            if scope == "ip" and not ip:
+        for key, scope in ((f"bf:block:{subject}", BlockScope.ACCOUNT),
+                           (f"bf:ipblock:{ip}", BlockScope.IP)):
+            if scope == BlockScope.IP and not ip:
                 continue
             raw = self.store.get(key)
             if raw:
                 reason, until = raw.split(":", 1)
-                counted = counted or scope == "account"
+                counted = counted or scope == BlockScope.ACCOUNT
                 if reason != COUNTED and int(until) > now:
-                    return Block(reason, int(until), scope), counted
+                    return Block(Refusal(reason), int(until), scope), counted
         return None, counted
 
     def failure(self, subject: str, ip: str | None, now: int | None = None) -> list[Block]:
@@ -72,18 +89,18 @@ class Lockout:
         key = f"bf:block:{subject}"
         if count >= self.s.lockout_threshold:
             until = now + self.s.lockout_seconds
-            self._block(key, "locked", until, now, window)
-            started.append(Block("locked", until, "account"))
+            self._block(key, Refusal.LOCKED, until, now, window)
+            started.append(Block(Refusal.LOCKED, until, BlockScope.ACCOUNT))
         elif count > self.s.lockout_free_failures and self._delay(count) > 0:
-            self._block(key, "delayed", now + self._delay(count), now, window)
+            self._block(key, Refusal.DELAYED, now + self._delay(count), now, window)
         elif count == 1:  # counting starts: mark it where check() looks anyway
             self.store.put(key, f"{COUNTED}:0", window)
         if ip:
             if self.store.incr(f"bf:ip:{ip}", window) >= self.s.ip_failure_threshold:
                 until = now + self.s.lockout_seconds
-                self._block(f"bf:ipblock:{ip}", "locked", until, now)
+                self._block(f"bf:ipblock:{ip}", Refusal.LOCKED, until, now)
                 self.store.delete(f"bf:ip:{ip}")
-                started.append(Block("locked", until, "ip"))
+                started.append(Block(Refusal.LOCKED, until, BlockScope.IP))
         return started
 
     def success(self, subject: str, counted: bool = True) -> bool:

@@ -14,7 +14,16 @@ from sqlalchemy import bindparam, select
 from idp.accounts.models import Person
 from idp.accounts.service import verify_login
 from idp.audit import Actor, EventType, Outcome, record
-from idp.authn.lockout import Block, Lockout, remember_lockout, subject_for, take_lockout_notice
+from idp.audit.alerts import observe_login_failure
+from idp.authn.lockout import (
+    Block,
+    BlockScope,
+    Lockout,
+    Refusal,
+    remember_lockout,
+    subject_for,
+    take_lockout_notice,
+)
 from idp.authn.models import TotpCredential
 
 
@@ -34,7 +43,7 @@ class Account:
 @dataclass(frozen=True)
 class PasswordResult:
     person: Account | None = None
-    error: str | None = None  # "bad_credentials" | "locked" | "delayed"
+    error: Refusal | None = None  # BAD_CREDENTIALS, LOCKED or DELAYED
     until: int | None = None  # end of the delay or lockout
     locked_at: int | None = None  # an earlier lockout of this account, to tell its owner
 
@@ -57,14 +66,15 @@ def password_login(
     person = _verify(services, found, username, password)
     if person is None:
         started = lockout.failure(subject, actor.ip, now)
-        reason = "disabled" if found is not None and found.disabled else "bad_credentials"
+        disabled = found is not None and found.disabled
+        reason = Refusal.DISABLED if disabled else Refusal.BAD_CREDENTIALS
         _failed(services, actor, found, username, door, client_id, reason, started)
-        if found is not None and any(b.scope == "account" for b in started):
+        if found is not None and any(b.scope == BlockScope.ACCOUNT for b in started):
             window = services.settings.lockout_window_seconds
             remember_lockout(services.store, found.id, now, window)
         if started:
-            return PasswordResult(error="locked", until=started[0].until)
-        return PasswordResult(error="bad_credentials")
+            return PasswordResult(error=Refusal.LOCKED, until=started[0].until)
+        return PasswordResult(error=Refusal.BAD_CREDENTIALS)
     had_failures = lockout.success(subject, counted)
     services.audit_batch.record(
         EventType.LOGIN, actor=actor, account_id=person.id, username=person.username,
@@ -124,10 +134,6 @@ def _failed(
 
 
 def observe_failure(services, session, actor: Actor, username: str, account_id: str | None):
-    """Hand the failure to the audit engineer's alerting, when that module exists."""
-    try:
-        from idp.audit.alerts import observe_login_failure
-    except ImportError:
-        return
+    """Hand the failure to the credential-stuffing alerts (idp.audit.alerts)."""
     observe_login_failure(services, session, ip=actor.ip, username=username,
                           account_id=account_id, actor=actor)

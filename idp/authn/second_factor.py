@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from idp.audit import Actor, EventType, Outcome, record
-from idp.authn.lockout import Lockout, remember_lockout, subject_for
+from idp.authn.lockout import BlockScope, Lockout, Refusal, remember_lockout, subject_for
 from idp.authn.password_login import observe_failure
 from idp.authn.pending import PendingLogin
 from idp.authn.recovery import use_recovery_code
@@ -20,7 +20,7 @@ from idp.authn.totp import verify_totp
 @dataclass(frozen=True)
 class SecondFactorResult:
     method: str | None = None  # "totp" | "recovery" on success
-    error: str | None = None  # "bad_code" | "locked" | "delayed"
+    error: Refusal | None = None  # BAD_CODE, LOCKED or DELAYED
     until: int | None = None
 
 
@@ -43,14 +43,14 @@ def verify_second_factor(
         method = "recovery" if use_recovery_code(services, pending.account_id, code) else None
     if method is None:
         started = lockout.failure(subject, actor.ip, now)
-        _audit(services, pending, actor, client_id, Outcome.FAILURE, reason="bad_code",
+        _audit(services, pending, actor, client_id, Outcome.FAILURE, reason=Refusal.BAD_CODE,
                lockouts=started)
-        if any(b.scope == "account" for b in started):
+        if any(b.scope == BlockScope.ACCOUNT for b in started):
             remember_lockout(services.store, pending.account_id, now,
                              services.settings.lockout_window_seconds)
         if started:
-            return SecondFactorResult(error="locked", until=started[0].until)
-        return SecondFactorResult(error="bad_code")
+            return SecondFactorResult(error=Refusal.LOCKED, until=started[0].until)
+        return SecondFactorResult(error=Refusal.BAD_CODE)
     lockout.success(subject, counted)
     _audit(services, pending, actor, client_id, Outcome.SUCCESS, method=method)
     return SecondFactorResult(method=method)
