@@ -217,6 +217,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for_health(process: subprocess.Popen, base: str, log: Path) -> str:
+    """base once the served process answers /healthz; its log in the failure if it exits."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"idp serve exited: {log.read_text()}")
+        try:
+            if requests.get(f"{base}/healthz", timeout=2).ok:
+                return base
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise AssertionError("idp serve did not answer within 60 s")
+
+
 @pytest.fixture
 def serve_idp(tmp_path):
     """serve(env, log=None, as_issuer=False) -> base URL of a real `idp serve` (gunicorn)
@@ -234,16 +248,7 @@ def serve_idp(tmp_path):
                 [IDP, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"],
                 env=env, stdout=out, stderr=subprocess.STDOUT)
         processes.append(process)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise AssertionError(f"idp serve exited: {log.read_text()}")
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).ok:
-                    return base
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        raise AssertionError("idp serve did not answer within 60 s")
+        return wait_for_health(process, base, log)
 
     yield serve
     for process in processes:
