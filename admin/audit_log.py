@@ -7,8 +7,10 @@ An export is itself recorded (who exported what filter), so the audit is audited
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import chain
 
 from admin.access import require
 from admin.errors import AdminError
@@ -20,13 +22,17 @@ from idp.audit import EventType, Outcome, formats, query
 from idp.audit.query import AuditFilter, Cursor, Page
 
 CST = timezone(timedelta(hours=8))
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 FILTER_FIELDS = ("since", "until", "account", "client_id", "ip", "type", "outcome")
 
 
 def parse_filter(services, args: Mapping[str, str]) -> AuditFilter:
     """An AuditFilter from the page's (or API's) parameters; AdminError on a malformed one."""
     def text(name: str, limit: int = 128) -> str | None:
-        return (args.get(name) or "").strip()[:limit] or None
+        value = (args.get(name) or "").strip()
+        if len(value) > limit or _CONTROL.search(value):
+            raise AdminError("bad_input", f"{name}: at most {limit} characters, no controls")
+        return value or None
 
     kind, outcome = text("type", 48), text("outcome", 16)
     if kind is not None and kind not in {e.value for e in EventType}:
@@ -44,10 +50,9 @@ def _time(value: str | None, name: str) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise AdminError("bad_input", f"{name}: YYYY-MM-DDTHH:MM") from exc
-    return moment.replace(tzinfo=CST) if moment.tzinfo is None else moment
+        return query.parse_time(value, zone=CST)
+    except query.InvalidTime as exc:
+        raise AdminError("bad_input", f"{name}: {exc}") from exc
 
 
 def _account(services, value: str | None) -> str | None:
@@ -77,10 +82,14 @@ def export(services, admin: Admin, filter: AuditFilter, fmt: str) -> Iterator[st
     require(admin, Permission.AUDIT_EXPORT)
     if fmt not in formats.FORMATS:
         raise AdminError("bad_input", f"format: one of {', '.join(formats.FORMATS)}")
+    records = query.export(services.db, filter)
+    # Read the first batch now: whatever the filter does to the query fails here, as a clear
+    # answer, and not after the response's status line and first bytes have been sent.
+    first = next(records, None)
     with services.db.begin() as session:
         record_action(session, admin, "audit.export", "export", target=fmt,
                       after={k: str(v) for k, v in vars(filter).items() if v is not None})
-    return formats.lines(fmt, query.export(services.db, filter))
+    return formats.lines(fmt, chain([first], records) if first is not None else iter(()))
 
 
 def local(moment: datetime) -> str:

@@ -10,9 +10,11 @@ from flask import Blueprint, Response, jsonify, request
 
 from clients import dynamic
 from clients.credentials import KEY_PURPOSE
-from clients.errors import ClientError
+from clients.errors import ClientError, InvalidClientMetadata
+from clients.metadata_schema import METADATA
 from idp.audit import Actor
 from idp.services import services
+from idp.web import json_body
 from idp.web.csrf import exempt
 
 bp = Blueprint("registration", __name__)
@@ -32,6 +34,17 @@ def _bearer() -> str | None:
 
 def _actor() -> Actor:
     return Actor(ip=request.remote_addr, user_agent=request.user_agent.string)
+
+
+def _metadata() -> dict:
+    """The body as RFC 7591 metadata of the right JSON types; RFC 7591 §3.2.2
+    ``invalid_client_metadata`` for anything else (not JSON, not an object, NaN, 1e400...)."""
+    try:
+        body = json_body.read_object(request.get_data(), request.mimetype, empty=False)
+        json_body.check(METADATA, body)
+    except json_body.BadBody as exc:
+        raise InvalidClientMetadata(str(exc)) from exc
+    return body
 
 
 def _json(body: dict | None, status: int) -> Response:
@@ -55,8 +68,7 @@ def _client_error(error: ClientError):
 @bp.post("/register")
 @exempt
 def register():
-    body = request.get_json(silent=True)
-    return _json(dynamic.register_dynamic(services(), _bearer(), body, _actor()), 201)
+    return _json(dynamic.register_dynamic(services(), _bearer(), _metadata(), _actor()), 201)
 
 
 @bp.get("/register/<client_id>")
@@ -67,9 +79,8 @@ def read(client_id: str):
 @bp.put("/register/<client_id>")
 @exempt
 def update(client_id: str):
-    body = request.get_json(silent=True)
-    return _json(dynamic.update_registration(services(), client_id, _bearer(), body, _actor()),
-                 200)
+    return _json(dynamic.update_registration(services(), client_id, _bearer(), _metadata(),
+                                             _actor()), 200)
 
 
 @bp.delete("/register/<client_id>")

@@ -38,6 +38,7 @@ from admin.web import (  # noqa: E402, F401
     audit_views,
     dashboard_views,
     key_views,
+    openapi,
     rp_views,
     settings_views,
     signin_views,

@@ -11,16 +11,22 @@ from __future__ import annotations
 import functools
 import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import g, jsonify, redirect, request, session, url_for
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from admin.access import Refused, load_grants, require_somewhere
 from admin.errors import AdminError
 from admin.principal import Admin
+from admin.roles import Permission
+from admin.web import api_bp
 from admin.web import session as console
 from clients.errors import ClientError
 from idp.audit import Actor
 from idp.services import services
+from idp.web import json_body
 from idp.web.errors import render_error
 from idp.web.i18n import language, t
 
@@ -64,9 +70,25 @@ def page(permission=None) -> Callable:
     return wrap
 
 
-def api(permission=None) -> Callable:
+@dataclass(frozen=True)
+class Spec:
+    """What an API view takes and answers; ``admin.web.openapi`` publishes it as it is."""
+
+    permission: Permission | None = None
+    body: dict[str, Any] | None = None  # JSON Schema of the body, checked before the view
+    query: tuple[dict[str, Any], ...] = ()  # OpenAPI parameter objects (parsed by the view)
+    returns: dict[str, Any] | None = None  # JSON Schema of the success answer
+    status: int = 200
+    media: tuple[str, ...] = ("application/json",)
+
+
+def api(permission: Permission | None = None, **spec: Any) -> Callable:
     """A JSON API view: the same checks; writes also need the X-CSRF-Token header (the
-    session's CSRF token), since the console session rides in a cookie."""
+    session's CSRF token), since the console session rides in a cookie. ``spec`` fills a
+    :class:`Spec`: with ``body``, the JSON body is checked against that schema before the view
+    runs, and handed to it as :func:`body`."""
+    described = Spec(permission, **spec)
+
     def wrap(view: Callable) -> Callable:
         @functools.wraps(view)
         def guarded(*args, **kwargs):
@@ -80,6 +102,8 @@ def api(permission=None) -> Callable:
                     raise Refused("no admin role")
                 if permission is not None:
                     require_somewhere(admin, permission)
+                if described.body is not None:
+                    g.api_body = _checked_body(described.body)
                 return view(admin, *args, **kwargs)
             except Refused:
                 return error(403, "forbidden", t("没有权限执行此操作。", "Not allowed."))
@@ -87,8 +111,29 @@ def api(permission=None) -> Callable:
                 return error(exc.status, exc.code, exc.describe(language()))
             except ClientError as exc:
                 return error(exc.status, exc.error, exc.description)
+        guarded.api_spec = described
         return guarded
     return wrap
+
+
+def body() -> dict[str, Any]:
+    """The JSON body of this API request, as its schema allowed it."""
+    return g.get("api_body") or {}
+
+
+def _checked_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """The body, if it is a JSON object its schema accepts; AdminError otherwise."""
+    value: Any = None
+    try:
+        value = json_body.read_object(request.get_data(), request.mimetype)
+        json_body.check(schema, value)
+    except json_body.BadBody as exc:
+        reason = value.get("reason") if isinstance(value, dict) else None
+        if exc.field == "reason" and (reason is None or isinstance(reason, str)
+                                      and not reason.strip()):
+            raise AdminError("reason_required") from exc
+        raise AdminError("bad_input", str(exc)) from exc
+    return value
 
 
 def error(status: int, code: str, description: str):
@@ -98,3 +143,22 @@ def error(status: int, code: str, description: str):
 def _csrf_ok() -> bool:
     sent, expected = request.headers.get("X-CSRF-Token", ""), session.get("csrf", "")
     return bool(expected) and hmac.compare_digest(sent, expected)
+
+
+@api_bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    """Inside the API (a body over 1 MiB, a request refused at the edge): JSON, not a page."""
+    return error(exc.code or 500, _code(exc), exc.name)
+
+
+@api_bp.app_errorhandler(NotFound)
+@api_bp.app_errorhandler(MethodNotAllowed)
+def _routing_error(exc: HTTPException):
+    # Raised before any blueprint is chosen; under /admin/api/ the caller is a program.
+    if request.path.startswith(f"{api_bp.url_prefix}/"):
+        return error(exc.code or 404, _code(exc), exc.name)
+    return render_error(exc.code or 404)
+
+
+def _code(exc: HTTPException) -> str:
+    return exc.name.lower().replace(" ", "_")

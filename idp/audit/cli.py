@@ -11,7 +11,7 @@ import click
 from idp.audit.events import EventType
 from idp.audit.formats import FORMATS, lines
 from idp.audit.partitions import ensure_partitions, prune
-from idp.audit.query import AuditFilter, export
+from idp.audit.query import AuditFilter, InvalidTime, export, parse_time
 from idp.audit.record import record
 from idp.audit.verify import verify
 from idp.cli import CliError, emit, with_services
@@ -104,7 +104,6 @@ def _day(value: str) -> date:
 
 def _time(value: str) -> datetime:
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise CliError(f"not a date or time (ISO 8601): {value}") from exc
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+        return parse_time(value, zone=UTC)  # the console's parser; here UTC when none is given
+    except InvalidTime as exc:
+        raise CliError(f"not a date or time (ISO 8601): {value[:40]!r}: {exc}") from exc

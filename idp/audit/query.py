@@ -6,9 +6,10 @@ does; each filter has an index ending in ``at`` (migration 0008).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Select, select, tuple_
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from idp.audit.chain import as_utc
 from idp.audit.record import AuditEvent
 from idp.db import Database
+from idp.params import parse_int
 
 EXPORT_BATCH = 5000
 MAX_PAGE = 500
@@ -24,6 +26,43 @@ FIELDS = ("id", "at", "type", "outcome", "account_id", "username", "client_id", 
           "user_agent", "detail", "lane", "prev_hash", "hash")
 _CURSOR_TIME = "%Y%m%dT%H%M%S%f"
 _KEY = tuple_(AuditEvent.at, AuditEvent.id)
+# Filter times: within these (UTC) bounds every backend stores and compares them, and every
+# offset can be applied without leaving datetime's years 1-9999.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+# ISO 8601 as typed or sent: a date, or a date and time (seconds and microseconds optional),
+# then optionally Z or an offset. ASCII digits only ('٣' is a digit to int()).
+_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+
+class InvalidTime(ValueError):
+    """Not a time a filter takes; the message is safe to show."""
+
+
+def parse_time(text: str, *, zone: tzinfo) -> datetime:
+    """A filter's time as an aware UTC datetime; ``zone`` is the one meant when none is written.
+
+    InvalidTime for anything but ISO 8601 in ASCII digits, and for times outside
+    [EARLIEST, LATEST] (after the offset is applied), so no later step can overflow.
+    """
+    if not isinstance(text, str) or not _TIME.fullmatch(text):
+        raise InvalidTime("YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]")
+    within = f"between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d} (UTC)"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:  # 2024-02-30, 24:00, an offset of 99 hours
+        raise InvalidTime("not a valid date and time") from exc
+    try:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31T23:59-23:59 is in year 10000 in UTC
+        raise InvalidTime(within) from exc
+    if not EARLIEST <= moment <= LATEST:
+        raise InvalidTime(within)
+    return moment
 
 
 @dataclass(frozen=True)
@@ -54,9 +93,9 @@ class Cursor:
     def parse(cls, token: str) -> Cursor:
         """ValueError on anything that is not a token this module made."""
         when, _, ident = token.partition(".")
-        if not ident.isdigit():
-            raise ValueError("not an audit page cursor")
-        return cls(datetime.strptime(when, _CURSOR_TIME).replace(tzinfo=UTC), int(ident))
+        # An id fits a signed 64-bit column: a larger one would overflow SQLite's integers.
+        number = parse_int(ident, minimum=0, maximum=2**63 - 1)  # InvalidInteger is a ValueError
+        return cls(datetime.strptime(when, _CURSOR_TIME).replace(tzinfo=UTC), number)
 
 
 @dataclass(frozen=True)
