@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography import x509
 
+from idp.params import InvalidInteger, parse_int
 from idp.saml import constants as c
 from idp.saml.errors import MalformedMessage
 from idp.saml.xml import MAX_METADATA_BYTES, parse
@@ -104,10 +105,10 @@ def _acs(element) -> dict[str, Any]:
     location = element.get("Location") or ""
     if not location.startswith(("https://", "http://")):
         raise MetadataError(f"metadata: ACS location {location!r} is not an http(s) URL")
-    try:
-        index = int(element.get("index", "0"))
-    except ValueError as exc:
-        raise MetadataError("metadata: ACS index is not an integer") from exc
+    try:  # SAML Metadata §2.2.3: xs:unsignedShort
+        index = parse_int(element.get("index", "0"), minimum=0, maximum=65535, max_digits=5)
+    except InvalidInteger as exc:
+        raise MetadataError(f"metadata: ACS index {exc}") from exc
     default = element.get("isDefault")
     return {"binding": element.get("Binding"), "location": location, "index": index,
             "is_default": None if default is None else default in ("true", "1")}

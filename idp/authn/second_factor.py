@@ -15,6 +15,7 @@ from idp.authn.password_login import observe_failure
 from idp.authn.pending import PendingLogin
 from idp.authn.recovery import use_recovery_code
 from idp.authn.totp import verify_totp
+from idp.params import is_digits
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def verify_second_factor(
         return SecondFactorResult(error=block.reason, until=block.until)
     code = code.strip()[:64]
     digits = "".join(code.split())
-    if digits.isdigit() and len(digits) == 6:
+    if is_digits(digits, 6):
         method = "totp" if verify_totp(services, pending.account_id, digits, now) else None
     else:
         method = "recovery" if use_recovery_code(services, pending.account_id, code) else None

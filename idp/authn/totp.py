@@ -19,6 +19,7 @@ from idp.audit import Actor, EventType, Outcome, record
 from idp.authn.models import TOTP_SECRET, TotpCredential
 from idp.authn.recovery import new_recovery_codes, store_recovery_codes
 from idp.db import utcnow
+from idp.params import is_digits
 
 ISSUER = "一网通办"
 PENDING_TTL = 15 * 60
@@ -125,7 +126,7 @@ def remove_totp(services, account_id: str, code: str, actor: Actor) -> bool:
 
 def _matches(services, account_id: str, secret: str, code: str, now: float | None) -> bool:
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not is_digits(code, 6):  # ASCII only: "²" is a digit to str.isdigit()
         return False
     now = time.time() if now is None else now
     totp = pyotp.TOTP(secret, interval=STEP)

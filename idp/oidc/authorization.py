@@ -28,6 +28,7 @@ from idp.oidc.errors import (
     RequestURINotSupportedError,
 )
 from idp.oidc.pending import Params, Pending
+from idp.params import InvalidInteger, parse_int
 from idp.services import Services
 from idp.sso.login_request import LoginRequest, save_login_request
 from idp.sso.policy import LoginRequirements, login_needed
@@ -35,8 +36,14 @@ from idp.sso.session import SsoSession
 from keys.signing import TokenVerificationError
 
 RESPONSE_MODES = ("query", "fragment", "form_post")
+# What every page says when the authorization request it belongs to is missing, unknown or
+# timed out (consent, account chooser, return from login).
+EXPIRED = "授权请求已过期，请返回应用重新登录。 The request expired; start again."
 ACR_LEVELS = ("1", "2", "3")
 ID_TOKEN_ALGS = ["RS256", "PS256", "ES256", "EdDSA"]
+# OIDC Core §3.1.2.1 sets no upper bound on max_age: beyond a century any value means the same
+# (up to 18 digits; a 5,000-digit one is refused before int() spends time on it).
+MAX_AGE_LIMIT = 100 * 366 * 86400
 
 
 @dataclass(frozen=True)
@@ -118,14 +125,14 @@ def select_account(flow: Flow, pending_id: str | None, *, continue_as_current: b
 
 
 def _expired() -> ShowError:
-    return ShowError("授权请求已过期，请返回应用重新登录。 The request expired; start again.")
+    return ShowError(EXPIRED)
 
 
 def _decide(flow: Flow, saved: Pending, *, resumed: bool, consent: bool | None = None,
             other_account: bool = False) -> Outcome:
     params = saved.params
     try:
-        grant = flow.server.get_consent_grant(request=params, end_user=None)
+        grant = consent_grant(flow.server, params)
     except OAuth2Error as error:
         return _error(error, _mode(params))
     mode = _mode(params)
@@ -135,6 +142,18 @@ def _decide(flow: Flow, saved: Pending, *, resumed: bool, consent: bool | None =
         error.redirect_uri = grant.redirect_uri
         error.state = grant.request.payload.state
         return _error(error, mode)
+
+
+def consent_grant(server, params: Params):
+    """Authlib's validation of an authorization request (client, redirect URI, response type,
+    scope, PKCE). Authlib quotes response_type and redirect_uri in its error descriptions and
+    refuses (ValueError) to build one holding characters outside RFC 6749 §4.1.2.1's set
+    (non-ASCII, '"', '\\'): such a request is invalid, and its redirect URI is not trusted."""
+    try:
+        return server.get_consent_grant(request=params, end_user=None)
+    except ValueError as exc:
+        raise InvalidRequestError(
+            "A parameter holds characters that are not allowed in it.") from exc
 
 
 def _after_validation(flow, saved, grant, mode, resumed, consent, other_account) -> Outcome:
@@ -262,9 +281,10 @@ def _acr(level: int, requested: list[str]) -> str:
 def _max_age(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
-    if not raw.isdigit():
-        raise InvalidRequestError("max_age must be a non-negative integer.")
-    return int(raw)
+    try:
+        return min(parse_int(raw, minimum=0, maximum=10**18 - 1), MAX_AGE_LIMIT)
+    except InvalidInteger as exc:
+        raise InvalidRequestError(f"max_age {exc}.") from exc
 
 
 def _claims_request(raw: str | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from idp.oidc import pending
+from idp.oidc.authorization import consent_grant
 from idp.oidc.blueprint import bp
 from idp.oidc.errors import InvalidRequestError, OAuth2Error
 from idp.oidc.grants import TOKEN_AUTH_METHODS
@@ -30,7 +31,7 @@ def pushed_authorization_request():
         if params.get("client_id", [client.client_id]) != [client.client_id]:
             raise InvalidRequestError("client_id does not match the authenticated client.")
         params["client_id"] = [client.client_id]
-        server.get_consent_grant(request=params, end_user=None)  # validate now (§2.1)
+        consent_grant(server, params)  # validate now (§2.1)
         if "request" in params:
             raise InvalidRequestError("Request objects are not supported.")
     except OAuth2Error as error:

@@ -7,6 +7,7 @@ import secrets
 import time
 from dataclasses import asdict, dataclass, field
 
+from idp.sso.session import is_token_id
 from idp.store import Store, get_json, put_json, take_json
 
 PENDING_TTL = 30 * 60  # as long as a login request lives
@@ -30,7 +31,8 @@ def save(store: Store, pending: Pending) -> str:
 
 
 def load(store: Store, pending_id: str | None) -> Pending | None:
-    data = get_json(store, f"oidc-pending:{pending_id}") if pending_id else None
+    """The kept request, or None when pending_id is missing, malformed, unknown or expired."""
+    data = get_json(store, f"oidc-pending:{pending_id}") if is_token_id(pending_id) else None
     return Pending(**data) if data else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, redirect, request
+from flask import Response, make_response, redirect, request
 from werkzeug.datastructures import MultiDict
 
 from idp.oidc import authorization
@@ -15,7 +15,6 @@ from idp.oidc.server import actor, oidc_server
 from idp.services import services
 from idp.sso.web import current_session
 from idp.web.errors import render_error
-from idp.web.i18n import t
 
 # Bounds on what one authorization request may carry (bad input never costs a 500).
 _MAX_PARAMS = 64
@@ -63,8 +62,8 @@ def pending_page() -> PendingPage | Response:
     saved = pending_requests.load(services().store, request.args.get("pending"))
     current = flow()
     if saved is None or current.session is None:
-        return render_error(400, t("授权请求已过期。", "The request expired."))
+        return make_response(render_error(400, authorization.EXPIRED))
     client = oidc_server().query_client((saved.params.get("client_id") or [None])[0])
     if client is None:
-        return render_error(400)
+        return make_response(render_error(400))
     return PendingPage(saved, current, client)

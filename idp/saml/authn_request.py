@@ -15,6 +15,7 @@ from lxml import etree
 
 from clients.saml.models import ServiceProvider
 from clients.saml.registry import get_sp
+from idp.params import InvalidInteger, parse_int
 from idp.saml import constants as c
 from idp.saml.bindings import MAX_RELAY_STATE, Inbound
 from idp.saml.errors import (
@@ -34,6 +35,7 @@ from idp.saml.signatures import has_signature, verify_enveloped, verify_redirect
 MAX_AGE_SECONDS = 300
 CLOCK_SKEW_SECONDS = 60
 _NS = {"samlp": c.SAMLP, "saml": c.SAML}
+MAX_ACS_INDEX = 65535  # SAML Metadata §2.2.3: an IndexedEndpoint's index is xs:unsignedShort
 
 
 @dataclass
@@ -79,7 +81,11 @@ def resolve(services, inbound: Inbound) -> Target:
     if url is not None and index is not None:  # Core §3.4.1: mutually exclusive
         raise BadEndpoint("both AssertionConsumerServiceURL and Index given")
     if index is not None:
-        acs = sp.acs_by_index(int(index)) if index.isdigit() else None
+        try:  # xs:unsignedShort, read before any signature is checked: strict and bounded
+            acs = sp.acs_by_index(parse_int(index, minimum=0, maximum=MAX_ACS_INDEX))
+        except InvalidInteger as exc:
+            raise BadEndpoint("AssertionConsumerServiceIndex is not an index",
+                              f"index={index[:40]!r}") from exc
     elif url is not None:
         acs = sp.acs_by_url(url)  # exact string match (CONFORMANCE)
     else:

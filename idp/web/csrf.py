@@ -35,7 +35,8 @@ def _check() -> None:
         return
     sent = request.form.get("csrf_token", "")
     expected = session.get("csrf", "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    # Bytes: compare_digest refuses str holding non-ASCII (a csrf_token of "é" is just wrong).
+    if not expected or not hmac.compare_digest(sent.encode(), str(expected).encode()):
         abort(400, description="csrf")
 
 

@@ -39,7 +39,7 @@ HOSTILE: tuple[bytes, ...] = (
     b'"', b"\\", b"'", b'\\"', b"\x00", b"a\x00b", b"\x01", b"\x1f", b"\x7f", b"\t", b"\r\n",
     b"a\rb", "\u202e".encode(), "\ufeff".encode(), "\u0085".encode(), b"%", b"%00", b"%zz",
     b"\xff", b"\xfe\xff", b"\xc0\x80", b"\xed\xa0\x80", b"\xc3", b"\x80abc",
-    b"9" * 5000, b"-1", b"0", b"00", b"1.5", b"1e309", b"-0", b"+1", b"0x10",
+    b"9" * 5000, b"-1", b"0", b"00", b"1.5", b"1e309", b"1e-400", b"-0", b"+1", b"0x10",
     b"18446744073709551616", b"9" * 19, b"NaN", b"Infinity", b"1_000",
     b"a" * 8192, b"<script>alert(1)</script>", b"' OR '1'='1", b"../../etc/passwd",
     b"http://evil.example/", b"javascript:alert(1)", b"https://rp.example.gov.cn/cb#frag",
@@ -154,6 +154,7 @@ class Request:
     target: str
     body: bytes = b""
     headers: tuple[tuple[str, bytes], ...] = ()
+    label: str = ""  # what the request is about (the rule it was made for); not sent
 
     def describe(self, limit: int = 600) -> str:
         body = repr(self.body[:limit]) + ("…" if len(self.body) > limit else "")
@@ -175,8 +176,10 @@ class Failure:
 @dataclass
 class Report:
     sent: int = 0
+    unsendable: int = 0  # requests http.client refused to put on the wire (counted in sent)
     failures: list[Failure] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    by_label: dict[tuple[str, int], int] = field(default_factory=dict)  # (label, status) -> n
     slowest: list[tuple[float, Request]] = field(default_factory=list)  # (seconds, request)
 
     def describe(self, limit: int = 15) -> str:
@@ -216,10 +219,10 @@ _PATH_VAR = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 class Fuzzer:
     """Builds hostile variants of baseline requests; every choice comes from ``rng``.
 
-    baselines: rule -> parameters of a request the endpoint would accept (str values; a key
-    ``<name>`` fills the path variable ``name``, a key ``@Name`` is the header ``Name``).
-    extra_values: more hostile bytes for this application (e.g. ``saml_payloads(rng)``), used
-    alongside ``HOSTILE``.
+    baselines: rule (or "METHOD rule", which wins) -> parameters of a request the endpoint
+    would accept (str values; a key ``<name>`` fills the path variable ``name``, a key ``@Name``
+    is the header ``Name``). extra_values: more hostile bytes for this application (e.g.
+    ``saml_payloads(rng)``), used alongside ``HOSTILE``.
     """
 
     def __init__(self, rng: random.Random, baselines: dict[str, dict[str, str]] | None = None,
@@ -229,15 +232,19 @@ class Fuzzer:
         self.values = list(HOSTILE) + list(extra_values)
 
     def value(self) -> bytes:
-        if self.rng.random() < 0.15:
+        if self.rng.random() < 0.3:
             return self._random_text()
         return self.rng.choice(self.values)
 
     def _random_text(self) -> bytes:
-        pool = "aZ09-_.~ é²٣一😀\"\\'<>&=%+#?/\x00\x01\x1f\x7f\u2028\ufffd"
+        # Mostly text that passes an edge check (so it reaches the code behind it), sometimes
+        # with a control character or a byte that is never valid UTF-8.
+        pool = "aZ09-_.~ é²٣一😀\"\\'<>&=%+#?/:;,\u2028\ufffd\u0301"
+        if self.rng.random() < 0.2:
+            pool += "\x00\x01\x1f\x7f\t\r\n"
         text = "".join(self.rng.choice(pool) for _ in range(self.rng.randint(1, 40)))
         raw = text.encode("utf-8")
-        if self.rng.random() < 0.3:  # splice in a byte that is never valid UTF-8
+        if self.rng.random() < 0.1:  # splice in a byte that is never valid UTF-8
             at = self.rng.randint(0, len(raw))
             raw = raw[:at] + bytes([self.rng.choice((0x80, 0xC0, 0xFE, 0xFF))]) + raw[at:]
         return raw
@@ -254,7 +261,7 @@ class Fuzzer:
 
     def request(self, rule: str, method: str, *, cookie: str | None = None) -> Request:
         rng = self.rng
-        base = dict(self.baselines.get(rule, {}))
+        base = dict(self.baselines.get(f"{method} {rule}", self.baselines.get(rule, {})))
         path_values = {k[1:-1]: base.pop(k).encode() for k in list(base) if k.startswith("<")}
         given = {k[1:]: base.pop(k).encode() for k in list(base) if k.startswith("@")}
         pairs: list[tuple[str, bytes]] = [(k, v.encode()) for k, v in base.items()]
@@ -276,14 +283,16 @@ class Fuzzer:
         if rng.random() < 0.08:
             headers = [h for h in headers if h[0] != "Cookie"]
             headers.append(("Cookie", rng.choice(HOSTILE_COOKIES)))
-        if rng.random() < 0.04:
-            headers.append(("Accept-Language", rng.choice(HOSTILE)[:200]))
+        if rng.random() < 0.04:  # any byte but CR and LF (which would end the header)
+            headers.append(("Accept-Language", rng.choice(HOSTILE)[:200].translate(
+                None, b"\r\n")))
         if method in ("GET", "DELETE") or rng.random() < 0.1:
             query = _encode(pairs)
-            return Request(method, path + ("?" + query if query else ""), b"", tuple(headers))
+            return Request(method, path + ("?" + query if query else ""), b"", tuple(headers),
+                           f"{method} {rule}")
         body, content_type = self._body(pairs)
         headers.append(("Content-Type", content_type.encode("latin-1")))
-        return Request(method, path, body, tuple(headers))
+        return Request(method, path, body, tuple(headers), f"{method} {rule}")
 
     def _mutate(self, pairs: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
         rng = self.rng
@@ -375,16 +384,23 @@ def probe(base: str, requests: Sequence[Request], *, workers: int = 2,
                     status, content = connection.send(request)
                 except (OSError, http.client.HTTPException) as exc:
                     status, content = None, repr(exc).encode()
+                except ValueError as exc:  # http.client would not send it (a header's CR LF)
+                    connection.close()
+                    status, content = 0, repr(exc).encode()
                 took = time.monotonic() - started
                 with lock:
                     report.sent += 1
                     report.slowest = sorted([*report.slowest, (took, request)],
                                             key=lambda pair: -pair[0])[:5]
-                    if status is not None:
-                        report.statuses[status] = report.statuses.get(status, 0) + 1
-                    if status is None or status >= 500:
+                    if status == 0:
+                        report.unsendable += 1
+                    elif status is None or status >= 500:
                         report.failures.append(
                             Failure(request, status, content.decode("utf-8", "replace")))
+                    if status:
+                        report.statuses[status] = report.statuses.get(status, 0) + 1
+                        key = (request.label, status)
+                        report.by_label[key] = report.by_label.get(key, 0) + 1
         finally:
             connection.close()
 

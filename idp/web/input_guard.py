@@ -1,0 +1,194 @@
+"""Hostile text is refused at the edge, once, before any view: one rule for every parameter.
+
+Every request's path, query parameters, form fields, JSON strings and the headers the IdP reads
+must be UTF-8 without C0 control characters (TAB, LF and CR excepted in values, never in the
+path) and without surrogates (``idp.params.check_text``). A NUL byte would otherwise reach
+PostgreSQL, which refuses it with a DataError (SQLite stores it), and invalid UTF-8 would be
+silently replaced or fail deep inside a library. The answer is a 400 in the surface's own
+format: JSON ``invalid_request`` for the OAuth endpoints and the admin API, the HTML error page
+elsewhere. HTTP Basic credentials that are not UTF-8 text get a 401 ``invalid_client`` (RFC
+6749 §5.2) on the OAuth endpoints.
+
+Defence in depth: a database DataError (a value the database refuses) that still reaches a view
+becomes the same 400, never a 500.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from collections.abc import Iterator
+from urllib.parse import unquote, unquote_to_bytes
+
+from flask import Flask, jsonify, request
+from sqlalchemy.exc import DataError
+
+from idp.params import InvalidText, check_text, decode_text
+from idp.web.errors import render_error
+
+log = logging.getLogger(__name__)
+
+# Endpoints whose answers are JSON (RFC 6749 §5.2 errors; the admin API uses the same shape).
+JSON_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/userinfo", "/register",
+                 "/connect/", "/admin/api/")
+# Endpoints that authenticate a client with HTTP Basic (RFC 6749 §2.3.1).
+CLIENT_AUTH_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/register")
+# Headers a view or the audit log reads as text.
+READ_HEADERS = ("Authorization", "User-Agent", "Accept-Language", "X-CSRF-Token")
+MAX_JSON_DEPTH = 64
+
+
+class _Refused(Exception):
+    def __init__(self, where: str, reason: str, status: int = 400,
+                 error: str = "invalid_request") -> None:
+        super().__init__(f"{where} {reason}")
+        self.where, self.status, self.error = where, status, error
+
+
+def _pairs(raw: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """Name and value bytes of an application/x-www-form-urlencoded string, as sent."""
+    for part in raw.split(b"&"):
+        if part:
+            name, _, value = part.partition(b"=")
+            yield (unquote_to_bytes(name.replace(b"+", b" ")),
+                   unquote_to_bytes(value.replace(b"+", b" ")))
+
+
+def _check_pairs(raw: bytes, where: str) -> None:
+    for name, value in _pairs(raw):
+        try:
+            label = decode_text(name)
+        except InvalidText as exc:
+            raise _Refused(f"a {where} parameter name", str(exc)) from exc
+        try:
+            decode_text(value)
+        except InvalidText as exc:
+            raise _Refused(f"the {where} parameter {label[:40]!r}", str(exc)) from exc
+
+
+def _check_path(environ: dict) -> None:
+    raw = environ.get("PATH_INFO", "").encode("latin-1", "replace")
+    try:
+        path = decode_text(raw)
+    except InvalidText as exc:
+        raise _Refused("the path", str(exc)) from exc
+    if any(ch in path for ch in "\t\r\n"):
+        raise _Refused("the path", "must not contain a line break or tab")
+
+
+def _check_json(data: bytes) -> None:
+    try:
+        document = json.loads(data)
+    except RecursionError as exc:
+        raise _Refused("the JSON body", "is nested too deeply") from exc
+    except ValueError:
+        return  # not JSON: the endpoint answers that in its own words
+    stack = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _Refused("the JSON body", "is nested too deeply")
+        if isinstance(value, str):
+            try:
+                check_text(value)
+            except InvalidText as exc:
+                raise _Refused("a string in the JSON body", str(exc)) from exc
+        elif isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def _check_body() -> None:
+    mimetype = request.mimetype
+    if mimetype == "application/x-www-form-urlencoded":
+        _check_pairs(request.get_data(cache=True), "form")
+    elif mimetype == "application/json" or mimetype.endswith("+json"):
+        _check_json(request.get_data(cache=True))
+    elif mimetype.startswith("multipart/"):
+        values = [*request.form.items(multi=True),
+                  *((name, f.filename or "") for name, f in request.files.items(multi=True))]
+        for name, value in values:
+            try:
+                check_text(name)
+                check_text(value)
+            except InvalidText as exc:
+                raise _Refused(f"the form field {name[:40]!r}", str(exc)) from exc
+
+
+def _check_headers(path: str) -> None:
+    for name in READ_HEADERS:
+        value = request.headers.get(name)
+        if value is None:
+            continue
+        try:
+            check_text(value)
+        except InvalidText as exc:
+            raise _Refused(f"the {name} header", str(exc)) from exc
+    if path.startswith(CLIENT_AUTH_PREFIXES):
+        _check_basic(request.headers.get("Authorization", ""))
+
+
+def _check_basic(header: str) -> None:
+    """RFC 6749 §2.3.1: client_id and secret are form-encoded UTF-8 inside the Basic value.
+    Bytes that are not UTF-8 text cannot name a client: invalid_client, as a wrong secret."""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic":
+        return
+    try:
+        raw = base64.b64decode(token.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return  # not base64 at all: Authlib treats it as no credentials
+    try:
+        text = raw.decode("utf-8")
+        for part in text.split(":", 1):
+            check_text(unquote(part, errors="strict"))
+    except (UnicodeDecodeError, InvalidText) as exc:
+        raise _Refused("the Basic credentials", "are not UTF-8 text", 401,
+                       "invalid_client") from exc
+
+
+def guard():
+    """The before_request hook: None to go on, or the 400/401 answer."""
+    path = request.path
+    try:
+        _check_path(request.environ)
+        _check_pairs(request.query_string, "query")
+        _check_headers(path)
+        if request.method not in ("GET", "HEAD", "OPTIONS") or request.content_length:
+            _check_body()
+    except _Refused as refused:
+        log.info("refused at the edge: %s", refused)
+        return _answer(path, refused.status, refused.error, str(refused))
+    return None
+
+
+def _answer(path: str, status: int, error: str, description: str):
+    if path.startswith(JSON_PREFIXES):
+        response = jsonify({"error": error, "error_description": description})
+        response.status_code = status
+        response.headers["Cache-Control"] = "no-store"
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Basic realm="yiwang"'
+        return response
+    return render_error(400)
+
+
+def _data_error(error: DataError):
+    # A value the database refused (e.g. NUL, or a number out of a column's range) that the
+    # edge check did not foresee: the client's fault, so 400; logged to find and fix the path.
+    log.warning("database refused a value: %s", str(error.orig)[:200])
+    return _answer(request.path, 400, "invalid_request", "A value in the request is not valid.")
+
+
+def init_app(app: Flask) -> None:
+    # First of all before_request hooks: the CSRF check and i18n read the form and headers.
+    app.before_request_funcs.setdefault(None, []).insert(0, guard)
+    app.register_error_handler(DataError, _data_error)
+    try:
+        from psycopg import DataError as PgDataError
+    except ImportError:  # the postgres extra is not installed
+        return
+    app.register_error_handler(PgDataError, _data_error)
