@@ -12,7 +12,7 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from idp.oidc import refresh_tokens
+from idp.oidc import refresh_tokens, revoked
 from idp.oidc.end_user import EndUser
 from idp.services import Services
 from idp.store import get_json, put_json
@@ -60,18 +60,15 @@ def end_user(services: Services, claims: dict[str, Any]) -> EndUser | None:
 
 
 def revoke_jti(services: Services, jti: str, exp: int) -> None:
-    ttl = int(exp - time.time())
-    if ttl > 0:
-        services.store.put(f"oidc-revoked:{jti}", "1", ttl)
+    revoked.revoke_jti(services.store, jti, exp)
 
 
 def is_revoked(services: Services, jti: str | None) -> bool:
-    return not jti or services.store.get(f"oidc-revoked:{jti}") is not None
+    return revoked.is_revoked(services.store, jti)
 
 
 def revoke_code_issue(services: Services, marker: dict[str, Any], client_id: str) -> None:
     """RFC 6749 §4.1.2 / RFC 9700 §4.2.1: a reused code revokes what its first use issued."""
-    for jti, exp in marker.get("jtis", []):
-        revoke_jti(services, jti, exp)
+    revoked.revoke_all(services.store, marker.get("jtis", []))
     for family in marker.get("families", []):
         refresh_tokens.revoke_family(services, family, client_id, reason="code_reuse")

@@ -2,7 +2,8 @@
 
 A refresh token is stored only as the SHA-256 of its value (256 random bits, so a plain hash
 cannot be brute-forced). Every rotation adds a row to the token's family; reuse of a rotated
-token revokes the whole family (RFC 9700 §4.14.2).
+token revokes the whole family (RFC 9700 §4.14.2). Each row also names the access token issued
+with it, so revoking the family revokes every access token of the grant (RFC 7009 §2.1).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class RefreshToken(Base):
     family_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The access token issued in the same response: its jti and exp (epoch seconds).
+    access_jti: Mapped[str | None] = mapped_column(String(64))
+    access_exp: Mapped[int | None] = mapped_column(Integer)
 
     # --- Authlib's TokenMixin (refresh grant, introspection, revocation) -----------------
 

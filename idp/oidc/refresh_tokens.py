@@ -2,7 +2,9 @@
 
 RFC 9700 §4.14.2: bound to the client and the granted scope; rotated (the old one stops
 working); a rotated token presented again revokes its whole family (someone holds a copy); an
-absolute expiry for the family however often it is rotated.
+absolute expiry for the family however often it is rotated. RFC 7009 §2.1: revoking a family,
+whatever the reason, revokes the access tokens issued from the grant too (each row names the
+access token issued with it).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from idp.accounts.service import get_person
 from idp.audit import Actor, EventType, Outcome, record
 from idp.db import utcnow
+from idp.oidc import revoked
 from idp.oidc.end_user import EndUser
 from idp.oidc.errors import InvalidGrantError
 from idp.oidc.models import RefreshToken, aware
@@ -48,7 +51,7 @@ def usable(services: Services, value: str) -> RefreshToken | None:
     if row is None or row.revoked_at is not None or row.is_expired():
         return None
     if row.rotated_at is not None:
-        log.warning("refresh token reuse detected; revoking family of client %s", row.client_id)
+        log.warning("refresh token reuse detected; revoking grant of client %s", row.client_id)
         revoke_family(services, row.family_id, row.client_id, reason="reuse")
         return None
     return row
@@ -65,9 +68,10 @@ def end_user(services: Services, row: RefreshToken) -> EndUser | None:
 
 def add(
     session: Session, value: str, client: Any, user: EndUser, scope: str,
-    previous: RefreshToken | None,
+    previous: RefreshToken | None, access: tuple[str, int] | None = None,
 ) -> RefreshToken:
-    """Store a new refresh token; with ``previous``, rotate it in this same transaction."""
+    """Store a new refresh token; with ``previous``, rotate it in this same transaction.
+    ``access`` is the (jti, exp) of the access token issued with it."""
     now = utcnow()
     family_expires = now + timedelta(seconds=client.refresh_token_absolute_lifetime)
     family = secrets.token_hex(16)
@@ -87,6 +91,7 @@ def add(
         acr=user.acr, amr=list(user.amr), acting_for=user.acting_for, created_at=now,
         expires_at=min(now + timedelta(seconds=client.refresh_token_lifetime), family_expires),
         family_expires_at=family_expires,
+        access_jti=access[0] if access else None, access_exp=access[1] if access else None,
     )
     session.add(row)
     return row
@@ -96,14 +101,22 @@ def revoke_family(
     services: Services, family_id: str, client_id: str, *, reason: str,
     actor: Actor | None = None,
 ) -> int:
-    """Revoke every live token of the family (one transaction, audited TOKEN_REVOKE)."""
+    """Revoke every live token of the family (one transaction, audited TOKEN_REVOKE), then
+    the access tokens issued from it."""
     with services.db.begin() as session:
-        return revoke_family_in(session, family_id, client_id, reason=reason, actor=actor)
+        count = revoke_family_in(session, family_id, client_id, reason=reason, actor=actor)
+        issued = issued_access_tokens(session, [family_id])
+    # After the commit: on SQLite the Store writes to the same file, which the transaction
+    # holds locked until then.
+    revoked.revoke_all(services.store, issued)
+    return count
 
 
 def revoke_family_in(
     session: Session, family_id: str, client_id: str, *, reason: str, actor: Actor | None,
 ) -> int:
+    """The refresh tokens' part, in the caller's transaction; the caller then revokes the
+    family's ``issued_access_tokens`` once it has committed."""
     result = session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
@@ -118,9 +131,23 @@ def revoke_family_in(
     return result.rowcount
 
 
+def issued_access_tokens(session: Session, family_ids: list[str]) -> list[tuple[str, int]]:
+    """(jti, exp) of the unexpired access tokens issued with the families' refresh tokens:
+    by the code, then by each refresh (RFC 7009 §2.1: the same authorization grant)."""
+    if not family_ids:
+        return []
+    rows = session.execute(
+        select(RefreshToken.access_jti, RefreshToken.access_exp)
+        .where(RefreshToken.family_id.in_(family_ids), RefreshToken.access_jti.is_not(None),
+               RefreshToken.access_exp > int(utcnow().timestamp()))
+    ).all()
+    return [(jti, exp) for jti, exp in rows]
+
+
 def revoke_for_account(services: Services, account_id: str, client_id: str | None = None,
                        actor: Actor | None = None) -> int:
-    """Revoke the person's refresh tokens (for one client, or all): "my account" uses this."""
+    """Revoke the person's grants (for one client, or all): their refresh tokens and the
+    access tokens issued with them. "My account" uses this."""
     query = select(RefreshToken.family_id, RefreshToken.client_id).where(
         RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None)
     )
@@ -130,4 +157,6 @@ def revoke_for_account(services: Services, account_id: str, client_id: str | Non
         families = set(session.execute(query).all())
         for family, family_client in families:
             revoke_family_in(session, family, family_client, reason="user", actor=actor)
+        issued = issued_access_tokens(session, [family for family, _ in families])
+    revoked.revoke_all(services.store, issued)
     return len(families)

@@ -107,7 +107,8 @@ class OidcServer(AuthorizationServer):
         else:
             with self.services.db.begin() as session:
                 row = refresh_tokens.add(session, token["refresh_token"], request.client,
-                                         request.user, token["scope"], previous)
+                                         request.user, token["scope"], previous,
+                                         access=(claims["jti"], claims["exp"]))
                 family = row.family_id
                 record(session, event, refresh=True, **audit)
         if request.user is not None:
@@ -158,8 +159,8 @@ def oidc_server() -> OidcServer:
 
 
 def init_app(app: Flask) -> None:
-    """Build the server, register the blueprint, the back-channel logout listener and the
-    "my account" site revoker."""
+    """Build the server, register the blueprint, the back-channel logout listener, the
+    front-channel logout URLs and the "my account" site revoker."""
     from idp.oidc import backchannel
     from idp.oidc.blueprint import bp
 
@@ -168,6 +169,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     if not any(getattr(f, "oidc_backchannel", False) for f in services.sessions.end_listeners):
         services.sessions.end_listeners.append(backchannel.listener(services))
+    # OIDC Front-Channel Logout 1.0 §3: the logout page loads these clients' logout URIs.
+    services.sessions.frontchannel_sources["oidc"] = (
+        lambda session: backchannel.frontchannel_urls(services, session))
     # "My account" -> revoke one signed-in site: end that client's tokens and its session.
     revokers = services.sessions.participant_revokers
     if not any(getattr(f, "oidc_site_revoker", False) for f in revokers):

@@ -110,3 +110,51 @@ def test_a_person_can_revoke_a_sites_refresh_tokens(client, svc, rp, pkce, perso
     token = _tokens(client, rp, pkce)["refresh_token"]
     assert revoke_for_account(svc, person.id, rp.client_id) == 1
     assert _refresh(client, rp, token).json["error"] == "invalid_grant"
+
+
+def _introspect(client, rp, token):
+    return client.post("/introspect", headers=rp.basic, data={"token": token}).json
+
+
+def _userinfo_status(client, token):
+    return client.get("/userinfo", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+@pytest.mark.usefixtures("backend")
+def test_reusing_a_rotated_refresh_token_revokes_every_access_token_of_the_grant(
+    client, rp, pkce, person, login
+):
+    # RFC 9700 §4.14.2 + RFC 7009 §2.1: the replay means a copy leaked, so every access token
+    # issued from this grant (by the code and by each refresh) must stop working too.
+    login(person)
+    first = _tokens(client, rp, pkce)
+    second = _refresh(client, rp, first["refresh_token"]).json
+    third = _refresh(client, rp, second["refresh_token"]).json
+    issued = [first["access_token"], second["access_token"], third["access_token"]]
+    assert all(_introspect(client, rp, token)["active"] for token in issued)
+    assert _refresh(client, rp, first["refresh_token"]).json["error"] == "invalid_grant"
+    assert [_introspect(client, rp, token) for token in issued] == [{"active": False}] * 3
+    assert [_userinfo_status(client, token) for token in issued] == [401] * 3
+
+
+def test_revoking_a_refresh_token_revokes_the_access_tokens_of_its_grant(
+    client, rp, pkce, person, login
+):
+    login(person)
+    first = _tokens(client, rp, pkce)
+    second = _refresh(client, rp, first["refresh_token"]).json
+    client.post("/revoke", headers=rp.basic, data={"token": second["refresh_token"]})
+    for token in (first["access_token"], second["access_token"]):
+        assert _introspect(client, rp, token) == {"active": False}
+        assert _userinfo_status(client, token) == 401
+
+
+def test_a_person_revoking_a_site_also_ends_its_access_tokens(
+    client, svc, rp, pkce, person, login
+):
+    from idp.oidc.refresh_tokens import revoke_for_account
+
+    login(person)
+    access = _tokens(client, rp, pkce)["access_token"]
+    revoke_for_account(svc, person.id, rp.client_id)
+    assert _introspect(client, rp, access) == {"active": False}
