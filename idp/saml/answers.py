@@ -13,6 +13,9 @@ class Answer:
     status: int = 200
     message: str = ""
     clear_session: bool = False  # the SSO session ended: the view clears its cookie
+    # Front-channel logout URLs of other protocols' sites: the browser loads them in iframes,
+    # then continues to this answer (``templates/logout/frames.html``).
+    frames: list[str] = field(default_factory=list)
 
     @classmethod
     def post(cls, url: str, fields: dict[str, str]) -> Answer:

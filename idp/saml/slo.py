@@ -2,9 +2,11 @@
 
 A signed LogoutRequest ends the SSO session with ``idp.sso.logout.end_session``: the end
 listeners log the person out of OIDC clients (back-channel) and of SAML SPs with a SOAP logout
-endpoint (``logout_listener``). The other SAML SPs of the session are then visited in turn
-through the browser — a LogoutRequest each, their LogoutResponse brings the browser back here
-— and finally the initiator gets our signed LogoutResponse (PartialLogout if any SP failed).
+endpoint (``logout_listener``). OIDC clients with a front-channel logout URI are loaded in
+iframes by the first page, which then continues by itself. The other SAML SPs of the session
+are then visited in turn through the browser — a LogoutRequest each, their LogoutResponse
+brings the browser back here — and finally the initiator gets our signed LogoutResponse
+(PartialLogout if any SP failed).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from idp.saml.bindings import Inbound
 from idp.saml.endpoints import entity_id, slo_url
 from idp.saml.errors import MalformedMessage, RequestDenied, SamlError
 from idp.saml.outbound import send
-from idp.sso.logout import end_session
+from idp.sso.logout import end_session, frontchannel_urls
 from idp.sso.session import SsoSession
 
 STATE_PREFIX = "saml-slo:"
@@ -61,16 +63,21 @@ def handle_request(services, inbound: Inbound, current: tuple[str, SsoSession] |
     key = f"saml:{sp.entity_id}"
     state = {"reply": {"sp": sp.entity_id, "binding": endpoint["binding"], "id": request_id,
                        "relay_state": inbound.relay_state}, "queue": [], "partial": False}
+    frames: list[str] = []
     if found is not None:
         token, session = found
         state["queue"] = [
             {"sp": k[len("saml:"):], **v} | {"sid": session.sid}
             for k, v in session.participants.items() if k.startswith("saml:") and k != key
         ]
+        # The SAML SPs are visited in the chain below; the others' front channels (OIDC
+        # Front-Channel Logout 1.0 §3) need the browser too, before the session is forgotten.
+        frames = frontchannel_urls(services, session, skip=("saml",))
         end_session(services, token=token, sid=None if token else session.sid, actor=actor,
                     initiator=key, client_id=sp.entity_id[:128])
     answer = _continue(services, state)
     answer.clear_session = found is not None and found[0] is not None
+    answer.frames = frames
     return answer
 
 

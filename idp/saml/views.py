@@ -11,8 +11,10 @@ from idp.saml.bindings import from_post, from_redirect
 from idp.saml.errors import SamlError
 from idp.saml.metadata import CACHE_SECONDS, idp_metadata
 from idp.services import services
+from idp.sso.logout import FRONTCHANNEL_WAIT_MS
 from idp.sso.web import clear_session_cookie, current_session
 from idp.web import csrf
+from idp.web.headers import allow_frames
 from idp.web.i18n import t
 
 bp = Blueprint("saml", __name__, url_prefix="/saml")
@@ -24,6 +26,9 @@ def _install(state) -> None:
     svc = state.app.extensions["yiwang"]
     svc.sessions.end_listeners.append(logout_listener.listener(svc))
     svc.sessions.participant_revokers.append(logout_listener.revoker(svc))
+    # SPs without a SOAP endpoint are told through the logout page's iframes.
+    svc.sessions.frontchannel_sources["saml"] = (
+        lambda session: logout_listener.frontchannel_urls(svc, session))
 
 
 def actor() -> Actor:
@@ -38,6 +43,8 @@ def render(answer: Answer):
 
 
 def _render(answer: Answer):
+    if answer.frames and answer.kind in ("post", "redirect", "page"):
+        return _with_frames(answer)
     if answer.kind == "post":
         return render_template("saml/post.html", url=answer.url, fields=answer.fields)
     if answer.kind == "redirect":
@@ -49,6 +56,16 @@ def _render(answer: Answer):
                 "The sign-in or sign-out request from this service could not be accepted.")
     return render_template("error.html", status=answer.status, message=message,
                            error_code=answer.message), answer.status
+
+
+def _with_frames(answer: Answer):
+    """Load the other sites' front-channel logout iframes, then deliver the answer (the
+    LogoutRequest to the next SP or the LogoutResponse to the initiator) by itself."""
+    page = render_template(
+        "logout/frames.html", frames=answer.frames, wait_ms=FRONTCHANNEL_WAIT_MS,
+        next_url=answer.url if answer.kind == "redirect" else None,
+        post={"url": answer.url, "fields": answer.fields} if answer.kind == "post" else None)
+    return allow_frames(make_response(page), answer.frames)
 
 
 @bp.get("/metadata")

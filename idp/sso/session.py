@@ -51,6 +51,9 @@ SessionEndListener = Callable[[SsoSession, Any], None]
 # Called as revoker(session, participant_key, participant_data) when the person revokes one
 # signed-in site from "my account" (e.g. OIDC revokes that client's tokens for the sid).
 ParticipantRevoker = Callable[[SsoSession, str, dict[str, Any]], None]
+# Called as source(session) before a session ends: the front-channel logout URLs of the sites
+# it signed in to, for the logout page's iframes (one source per protocol: "oidc", "saml").
+FrontChannelSource = Callable[[SsoSession], list[str]]
 
 
 class SessionService:
@@ -62,6 +65,7 @@ class SessionService:
         self.idle = settings.session_idle_seconds
         self.end_listeners: list[SessionEndListener] = []
         self.participant_revokers: list[ParticipantRevoker] = []
+        self.frontchannel_sources: dict[str, FrontChannelSource] = {}
 
     def create(
         self, *, account_id: str, username: str, level: int, amr: list[str],

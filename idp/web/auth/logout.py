@@ -10,22 +10,16 @@ sites by name.
 
 from __future__ import annotations
 
-import logging
-from urllib.parse import urlsplit
-
 from flask import make_response, render_template
 
 from clients.saml.registry import get_sp
-from idp.oidc.backchannel import frontchannel_urls as oidc_urls
-from idp.saml.logout_listener import frontchannel_urls as saml_urls
 from idp.services import services
-from idp.sso.logout import end_session
+from idp.sso.logout import end_session, frontchannel_urls
 from idp.sso.session import SsoSession
 from idp.sso.web import clear_session_cookie, current_session
 from idp.web.auth import bp
 from idp.web.auth.flow import actor
-
-log = logging.getLogger(__name__)
+from idp.web.headers import allow_frames
 
 
 @bp.get("/logout")
@@ -47,24 +41,9 @@ def logout():
         end_session(svc, token=current[0], actor=actor(), initiator="user")
     response = make_response(render_template("auth/logged_out.html", frames=frames, sites=sites))
     if frames:  # this page only: the sites' origins may be framed (headers.py keeps the rest)
-        origins = " ".join(sorted({o for o in map(_origin, frames) if o}))
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; frame-src 'self' {origins}; img-src 'self' data:; "
-            "style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        allow_frames(response, frames)
     clear_session_cookie(response)
     return response
-
-
-def frontchannel_urls(svc, session: SsoSession) -> list[str]:
-    """SAML then OIDC front-channel logout URLs; a failure to build them must not stop the
-    logout itself (the session still ends and the back channel still runs)."""
-    urls: list[str] = []
-    for build in (saml_urls, oidc_urls):
-        try:
-            urls += build(svc, session)
-        except Exception:  # a broken SP or client record: log it, log the person out anyway
-            log.exception("front-channel logout URLs (%s) failed", build.__module__)
-    return urls
 
 
 def site_names(svc, session: SsoSession) -> list[str]:
@@ -78,9 +57,3 @@ def site_names(svc, session: SsoSession) -> list[str]:
         names.append(name or key.split(":", 1)[-1])
     return names
 
-
-def _origin(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}"
