@@ -25,6 +25,7 @@ from admin.web import api_bp
 from admin.web import session as console
 from clients.errors import ClientError
 from idp.audit import Actor
+from idp.params import InvalidInteger, parse_int
 from idp.services import services
 from idp.web import json_body
 from idp.web.errors import render_error
@@ -102,6 +103,7 @@ def api(permission: Permission | None = None, **spec: Any) -> Callable:
                     raise Refused("no admin role")
                 if permission is not None:
                     require_somewhere(admin, permission)
+                _check_query(described.query)
                 if described.body is not None:
                     g.api_body = _checked_body(described.body)
                 return view(admin, *args, **kwargs)
@@ -119,6 +121,24 @@ def api(permission: Permission | None = None, **spec: Any) -> Callable:
 def body() -> dict[str, Any]:
     """The JSON body of this API request, as its schema allowed it."""
     return g.get("api_body") or {}
+
+
+def _check_query(parameters: tuple[dict[str, Any], ...]) -> None:
+    """Each documented query parameter sent must fit its documented schema (integers through
+    ``parse_int`` with the schema's bounds); AdminError ``bad_input`` naming it otherwise."""
+    for parameter in parameters:
+        name, schema = parameter["name"], parameter["schema"]
+        value = request.args.get(name)
+        try:
+            if value is None:
+                if parameter.get("required"):
+                    raise json_body.BadBody("is required")
+            elif schema.get("type") == "integer":
+                parse_int(value, minimum=schema["minimum"], maximum=schema["maximum"])
+            else:
+                json_body.check(schema, value)
+        except (json_body.BadBody, InvalidInteger) as exc:
+            raise AdminError("bad_input", f"{name}: {exc}") from exc
 
 
 def _checked_body(schema: dict[str, Any]) -> dict[str, Any]:

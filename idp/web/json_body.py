@@ -16,15 +16,31 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 
 MAX_DEPTH = 32
 # C0 controls but tab, newline, carriage return; DEL; UTF-16 surrogates (never text on their own).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_validators: dict[int, Draft202012Validator] = {}
+
+
+@cache
+def _ecma(pattern: str) -> re.Pattern:
+    # ECMA-262 (JSON Schema's regex dialect): `$` matches only at the very end, where Python's
+    # also matches before a final newline ("a\n" would pass "^[^\n]*$").
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
+
+
+def _pattern(validator, pattern: str, instance: Any, schema: dict) -> Any:
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield ValidationError(f"does not match {pattern!r}")
+
+
+Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+_validators: dict[int, Any] = {}
 
 
 class BadBody(ValueError):
@@ -92,7 +108,7 @@ def check(schema: dict[str, Any], value: Any) -> None:
     """BadBody naming the first field that breaks ``schema``, if any does."""
     validator = _validators.get(id(schema))
     if validator is None:
-        validator = _validators[id(schema)] = Draft202012Validator(schema)
+        validator = _validators[id(schema)] = Validator(schema)
     error = best_match(validator.iter_errors(value))
     if error is not None:
         field, message = describe(error)
