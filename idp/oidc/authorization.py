@@ -292,7 +292,7 @@ def _claims_request(raw: str | None) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than json can follow
         value = None
     if not isinstance(value, dict):
         raise InvalidRequestError("claims must be a JSON object.")

@@ -20,7 +20,7 @@ from flask import make_response, redirect, render_template, request
 from idp.oidc.authorization import ID_TOKEN_ALGS
 from idp.oidc.blueprint import bp
 from idp.oidc.end_user import subject
-from idp.oidc.errors import OAuth2Error
+from idp.oidc.errors import InvalidRequestError, OAuth2Error
 from idp.oidc.server import actor, oidc_server
 from idp.services import Services, services
 from idp.sso.logout import FRONTCHANNEL_WAIT_MS, end_session, frontchannel_urls
@@ -44,6 +44,14 @@ class EndSession(EndSessionEndpoint):
 
     def end_session(self, end_session_request) -> None:
         """The view ends the session itself (it needs the cookie and renders the page)."""
+
+    def _validate_id_token_hint(self, id_token_hint: str) -> dict:
+        # Authlib quotes the token's kid in its error description, then refuses (ValueError) to
+        # build an error holding characters outside RFC 6749 §5.2's set: still a bad hint.
+        try:
+            return super()._validate_id_token_hint(id_token_hint)
+        except ValueError as exc:
+            raise InvalidRequestError("id_token_hint is not a valid ID token.") from exc
 
 
 def hint_names_session(services: Services, claims: Mapping[str, Any] | None, client: Any,

@@ -26,7 +26,7 @@ from idp.saml.endpoints import sso_url
 from idp.saml.errors import AuthnFailed, NoAuthnContext, NoPassive, SamlError
 from idp.sso.login_request import LOGIN_REQUEST_TTL, LoginRequest, save_login_request
 from idp.sso.policy import LoginRequirements, login_needed
-from idp.sso.session import SsoSession
+from idp.sso.session import SsoSession, is_token_id
 
 log = logging.getLogger(__name__)
 PENDING_PREFIX = "saml-pending:"
@@ -72,7 +72,7 @@ def idp_initiated(services, entity_id: str | None, relay_state: str | None,
 def resume(services, pending: str | None, current: tuple[str, SsoSession] | None,
            actor: Actor) -> Answer:
     """Back from the login page: answer the kept request with the (new) session."""
-    raw = services.store.take(PENDING_PREFIX + pending) if pending else None
+    raw = services.store.take(PENDING_PREFIX + pending) if is_token_id(pending) else None
     if raw is None:
         return Answer.error("this sign-in request has expired; start again from the site")
     info = AuthnRequestInfo(**json.loads(raw))

@@ -10,6 +10,7 @@ on SQLite, compiled once to SQL text, on a plain sqlite3 connection per thread
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import sqlite3
@@ -37,11 +38,12 @@ from idp.db import Base, Database
 
 # One write in this many also purges expired rows, so the table stays small without a job.
 _PURGE_EVERY = 500
+MAX_KEY = 255  # the key column's length
 
 
 class StoreEntry(Base):
     __tablename__ = "store_entries"
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    key: Mapped[str] = mapped_column(String(MAX_KEY), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[float] = mapped_column(Float, index=True)
 
@@ -154,8 +156,18 @@ class SqlStore:
         self._sqlite = (_SqliteConnections(path, database.engine.dialect)
                         if path and path != ":memory:" else None)
 
+    def _key(self, key: str) -> str:
+        """The row key: the column holds MAX_KEY characters (PostgreSQL refuses more, SQLite
+        would store them), and keys built from request data can be longer (an SP's entityID
+        may have 1,024 characters). A longer key is folded to its start and its SHA-256."""
+        full = self.prefix + key
+        if len(full) <= MAX_KEY:
+            return full
+        digest = hashlib.sha256(full.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"{full[:MAX_KEY - 80]}#{digest}"
+
     def get(self, key: str) -> str | None:
-        params = {"k": self.prefix + key, "now": time.time()}
+        params = {"k": self._key(key), "now": time.time()}
         if self._sqlite is not None:
             row = self._sqlite.read(_GET, params)
             return row[0] if row else None
@@ -163,15 +175,15 @@ class SqlStore:
             return conn.execute(_GET, params).scalar()
 
     def put(self, key: str, value: str, ttl: int) -> None:
-        self._run(self._put, {"k": self.prefix + key, "v": value, "e": time.time() + ttl})
+        self._run(self._put, {"k": self._key(key), "v": value, "e": time.time() + ttl})
 
     def add(self, key: str, value: str, ttl: int) -> bool:
         now = time.time()
-        params = {"k": self.prefix + key, "v": value, "e": now + ttl, "now": now}
+        params = {"k": self._key(key), "v": value, "e": now + ttl, "now": now}
         return self._run(self._add, params) is not None
 
     def take(self, key: str) -> str | None:
-        row = self._run(_TAKE, {"k": self.prefix + key})
+        row = self._run(_TAKE, {"k": self._key(key)})
         if row is None or row[1] <= time.time():  # (value, expires_at)
             return None
         return row[0]
@@ -181,16 +193,16 @@ class SqlStore:
         # concurrent writer's lock, and SQLite writers queue at BEGIN IMMEDIATE (idp.db): either
         # way of two swaps from one value only the first matches.
         now = time.time()
-        params = {"k": self.prefix + key, "old": expected, "v": new, "e": now + ttl, "now": now}
+        params = {"k": self._key(key), "old": expected, "v": new, "e": now + ttl, "now": now}
         return self._run(_SWAP, params) is not None
 
     def incr(self, key: str, ttl: int) -> int:
         now = time.time()
-        row = self._run(self._incr, {"k": self.prefix + key, "v": "1", "e": now + ttl, "now": now})
+        row = self._run(self._incr, {"k": self._key(key), "v": "1", "e": now + ttl, "now": now})
         return int(row[0])
 
     def delete(self, key: str) -> None:
-        self._run(_DELETE, {"k": self.prefix + key})
+        self._run(_DELETE, {"k": self._key(key)})
 
     def purge(self) -> int:
         """Remove expired rows; returns how many."""

@@ -133,17 +133,22 @@ def _check_headers(path: str) -> None:
 
 def _check_basic(header: str) -> None:
     """RFC 6749 §2.3.1: client_id and secret are form-encoded UTF-8 inside the Basic value.
-    Bytes that are not UTF-8 text cannot name a client: invalid_client, as a wrong secret."""
-    scheme, _, token = header.partition(" ")
+    What cannot be read that way names no client: invalid_client, as a wrong secret would.
+    (Authlib's own reading raises on non-ASCII base64 and on bytes that are not UTF-8.)"""
+    if " " not in header:
+        return
+    scheme, token = header.split(None, 1)
     if scheme.lower() != "basic":
         return
     try:
-        raw = base64.b64decode(token.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return  # not base64 at all: Authlib treats it as no credentials
+        raw = base64.b64decode(token)  # as lenient as Authlib, which decodes it next
+    except binascii.Error:
+        return  # not base64: Authlib sees no credentials and answers invalid_client itself
+    except ValueError as exc:  # non-ASCII text where base64 belongs
+        raise _Refused("the Basic credentials", "are not base64", 401, "invalid_client") \
+            from exc
     try:
-        text = raw.decode("utf-8")
-        for part in text.split(":", 1):
+        for part in raw.decode("utf-8").split(":", 1):
             check_text(unquote(part, errors="strict"))
     except (UnicodeDecodeError, InvalidText) as exc:
         raise _Refused("the Basic credentials", "are not UTF-8 text", 401,
@@ -158,7 +163,12 @@ def guard():
         _check_pairs(request.query_string, "query")
         _check_headers(path)
         if request.method not in ("GET", "HEAD", "OPTIONS") or request.content_length:
-            _check_body()
+            try:
+                _check_body()
+            except _Refused as refused:
+                if path.startswith("/register"):  # RFC 7591 §3.2.2: the body is metadata
+                    refused.error = "invalid_client_metadata"
+                raise
     except _Refused as refused:
         log.info("refused at the edge: %s", refused)
         return _answer(path, refused.status, refused.error, str(refused))

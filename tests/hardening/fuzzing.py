@@ -44,7 +44,29 @@ HOSTILE: tuple[bytes, ...] = (
     b"a" * 8192, b"<script>alert(1)</script>", b"' OR '1'='1", b"../../etc/passwd",
     b"http://evil.example/", b"javascript:alert(1)", b"https://rp.example.gov.cn/cb#frag",
     b"[]", b"{}", b"null", b"true", b'{"a":', b"!!!not base64!!!", b"====", b"YQ",
-    b"openid openid", b"openid \x00", b"code token id_token none",
+    b"openid openid", b"openid \x00", b"code token id_token none", b"[" * 3000,
+    b'{"a":' * 1000, b'{"userinfo": {"name": null}, "id_token": []}', b'{"userinfo": 1}',
+)
+
+
+def _b64url(raw: bytes) -> bytes:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=")
+
+
+# Tokens that look like JWTs (id_token_hint, client_assertion, bearer tokens): hostile headers
+# and payloads behind a well-formed shape.
+HOSTILE_JWTS: tuple[bytes, ...] = tuple(
+    b".".join((_b64url(header), _b64url(payload), signature))
+    for header, payload, signature in (
+        (b'{"alg":"RS256","kid":"x"}', b"[" * 3000, b"c2ln"),
+        (b"[" * 3000, b"{}", b""),
+        (b'{"alg":"ES256","kid":5}', b'{"sub":"\\u0000","exp":' + b"9" * 5000 + b"}", b"x"),
+        (b"\xff\xfe", b"\xff", b"\xff"),
+        (b'{"alg":"none"}', b'{"sub":"a","iss":"http://127.0.0.1:8000"}', b""),
+        (b'{"alg":"HS256","kid":"a"}', b'{"exp":1e999,"iat":"x","aud":[[]],"sub":{}}', b"AA"),
+        (b'{"alg":"RS256","kid":"\\u00e9\\""}', b'{"jti":"' + b"j" * 2000 + b'"}', b"!!"),
+        (b"null", b"null", b""),
+    )
 )
 
 # Hostile JSON values (wrong types, extremes) for JSON bodies.
@@ -213,6 +235,9 @@ def _encode(pairs: Iterable[tuple[str, bytes]]) -> str:
     return "&".join(f"{_q(name.encode())}={_q(value)}" for name, value in pairs)
 
 
+# Parameters of one request an endpoint accepts, or several such requests to pick from.
+Baseline = dict[str, str] | list[dict[str, str]]
+
 _PATH_VAR = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -220,16 +245,16 @@ class Fuzzer:
     """Builds hostile variants of baseline requests; every choice comes from ``rng``.
 
     baselines: rule (or "METHOD rule", which wins) -> parameters of a request the endpoint
-    would accept (str values; a key ``<name>`` fills the path variable ``name``, a key ``@Name``
-    is the header ``Name``). extra_values: more hostile bytes for this application (e.g.
-    ``saml_payloads(rng)``), used alongside ``HOSTILE``.
+    would accept, or a list of such (str values; a key ``<name>`` fills the path variable
+    ``name``, a key ``@Name`` is the header ``Name``). extra_values: more hostile bytes for
+    this application (e.g. ``saml_payloads(rng)``), used alongside ``HOSTILE``.
     """
 
-    def __init__(self, rng: random.Random, baselines: dict[str, dict[str, str]] | None = None,
+    def __init__(self, rng: random.Random, baselines: dict[str, Baseline] | None = None,
                  extra_values: Sequence[bytes] = ()) -> None:
         self.rng = rng
         self.baselines = baselines or {}
-        self.values = list(HOSTILE) + list(extra_values)
+        self.values = list(HOSTILE) + list(HOSTILE_JWTS) + list(extra_values)
 
     def value(self) -> bytes:
         if self.rng.random() < 0.3:
@@ -261,7 +286,8 @@ class Fuzzer:
 
     def request(self, rule: str, method: str, *, cookie: str | None = None) -> Request:
         rng = self.rng
-        base = dict(self.baselines.get(f"{method} {rule}", self.baselines.get(rule, {})))
+        found = self.baselines.get(f"{method} {rule}", self.baselines.get(rule, {}))
+        base = dict(rng.choice(found) if isinstance(found, list) else found)
         path_values = {k[1:-1]: base.pop(k).encode() for k in list(base) if k.startswith("<")}
         given = {k[1:]: base.pop(k).encode() for k in list(base) if k.startswith("@")}
         pairs: list[tuple[str, bytes]] = [(k, v.encode()) for k, v in base.items()]

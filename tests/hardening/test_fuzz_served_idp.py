@@ -25,6 +25,7 @@ from conftest import PASSWORD, REDIRECT, SP_ENTITY, World
 from fuzzing import Endpoint, Fuzzer, endpoints, probe, saml_payloads
 
 SEED = 20240610
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 PER_ENDPOINT = 40  # per endpoint and per state (signed out / signed in)
 _HIDDEN = re.compile(r'name="(\w+)" value="([^"]*)"')
 # Requests that end the SSO session go last, so the signed-in batch stays signed in.
@@ -111,8 +112,14 @@ def _states(base: str, world: World) -> tuple[State, State]:
             "/authorize/select-account": {"pending": choose, "choice": "continue",
                                           "csrf_token": csrf},
             "/par": {**authorize, **confidential},
-            "/token": {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
-                       **confidential},
+            "/token": [
+                {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
+                 **confidential},
+                {"grant_type": "client_credentials", "scope": "openid",
+                 "client_assertion_type": JWT_BEARER, "client_assertion": tokens["id_token"]},
+                {"grant_type": "authorization_code", "code": "x", "redirect_uri": REDIRECT,
+                 "code_verifier": "v" * 43, **confidential},
+            ],
             "/introspect": {"token": tokens["access_token"], **confidential},
             "/revoke": {"token": tokens["refresh_token"], "token_type_hint": "refresh_token",
                         "client_id": third_id, "client_secret": third_secret},
