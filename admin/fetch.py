@@ -40,7 +40,7 @@ def fetch_metadata(url: str, *, allow_private: bool = False,
             with connection.getresponse() as response:
                 location = response.getheader("Location")
                 if response.status in _REDIRECTS and location:
-                    url = urljoin(url, location)
+                    url = _follow(url, location)
                     continue
                 if not 200 <= response.status < 300:
                     raise AdminError("fetch_failed", f"无法获取元数据 / fetch failed: HTTP "
@@ -58,12 +58,19 @@ def fetch_metadata(url: str, *, allow_private: bool = False,
                      f"{MAX_REDIRECTS} redirects")
 
 
+def _follow(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError:  # a Location of "http://[": what the server sent is not a URL
+        raise AdminError("fetch_failed", _NOT_HTTP) from None
+
+
 def _connection(url: str, allow_private: bool) -> tuple[http.client.HTTPConnection, str]:
     """A connection pinned to url's vetted addresses, and the request target."""
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         port = parts.port
-    except ValueError:  # not a number, or out of range
+    except ValueError:  # "http://[" (an unclosed IPv6 literal); a port not a number or too big
         raise AdminError("fetch_failed", _NOT_HTTP) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise AdminError("fetch_failed", _NOT_HTTP)

@@ -151,3 +151,37 @@ def test_a_page_size_or_filter_that_is_not_plain_text_in_range_is_a_400(console)
         assert "limit" in response.get_json()["error_description"]
     for query in FILTERS:
         assert client.get("/admin/api/audit", query_string=query).status_code == 400, query
+
+
+@pytest.mark.parametrize("url", ["http://[", "https://[::1", "http://a:99999/md", "ftp://a/md"])
+def test_a_metadata_url_that_does_not_parse_is_fetch_failed(console, url):
+    response = console(Permission.RP_REGISTER).post(
+        "/admin/api/saml", json={"metadata_url": url, "reason": "r"}, headers=JSON)
+    assert response.status_code == 400 and response.get_json()["error"] == "fetch_failed"
+
+
+def test_a_metadata_redirect_to_something_that_is_not_a_url_is_fetch_failed():
+    import http.server
+    import threading
+
+    from admin.errors import AdminError
+    from admin.fetch import fetch_metadata
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(302)
+            self.send_header("Location", "http://[")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(AdminError) as refused:
+            fetch_metadata(f"http://127.0.0.1:{server.server_port}/md", allow_private=True)
+        assert refused.value.code == "fetch_failed"
+    finally:
+        server.shutdown()
+        server.server_close()
