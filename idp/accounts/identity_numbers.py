@@ -16,7 +16,8 @@ CST = timezone(timedelta(hours=8))
 # GB 11643-1999 §8.2 (ISO 7064 MOD 11-2): weight of position i is 2^(17-i) mod 11.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"\d{17}[\dX]")
+# ASCII digits: `\d` also matches '٣' and '３', which int() reads as 3.
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 # GB 32100-2015 §4.3 and Annex B: 31 characters (no I O Z S V), weights 3^(i-1) mod 31.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

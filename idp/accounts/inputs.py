@@ -14,7 +14,7 @@ from idp.accounts.identity_numbers import (
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 # Mainland mobile numbers: 1, then 3-9, then 9 digits (MIIT numbering plan).
-_PHONE = re.compile(r"1[3-9]\d{9}")
+_PHONE = re.compile(r"1[3-9][0-9]{9}")  # ASCII: `\d` also matches "٣"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 # OIDC Core §5.1.1 address claim members.
 ADDRESS_KEYS = frozenset(
