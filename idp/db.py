@@ -2,18 +2,28 @@
 
 Transactions belong to the operation: service functions use ``with db.begin() as session``;
 repositories and models never commit.
+
+Opened with a ``timeout`` (the app's, ``IDP_DB_TIMEOUT_SECONDS``), no request waits on
+PostgreSQL without bound: connecting, waiting for a pooled connection, each statement (the
+server's statement_timeout) and each round trip to a server that answers nothing at all (a
+client-side bound, ``_bounded_connect``). ``is_unavailable`` tells those failures, which the web
+layer answers with 503, from a wrong statement.
 """
 
 from __future__ import annotations
 
+import inspect
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, exc, make_url
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -35,11 +45,12 @@ def utcnow() -> datetime:
 
 
 class Database:
-    """One engine and its session factory for the app's lifetime."""
+    """One engine and its session factory for the app's lifetime; ``timeout`` (seconds)
+    bounds every wait on a PostgreSQL server (None: unbounded, for migrations and tools)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, timeout: int | None = None) -> None:
         self.url = url
-        self.engine = _make_engine(url)
+        self.engine = _make_engine(url, timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = self.engine.execution_options(sqlite_write=True)
 
@@ -66,6 +77,11 @@ class Database:
         """A session for reads (no transaction is committed)."""
         return self._sessions()
 
+    def ping(self) -> None:
+        """One round trip (readiness checks); raises when the database cannot answer."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
     def upgrade(self) -> None:
         """Bring the schema to the newest revision of every migration branch."""
         from alembic import command
@@ -85,13 +101,99 @@ def alembic_config(url: str):
     return config
 
 
-def _make_engine(url: str) -> Engine:
+# Failures that say the database cannot be used now (refused, lost or silent connection, full
+# pool, statement timeout, shutdown), not that a statement was wrong: a retry later can work.
+_UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
+# SQLite reports wrong SQL as OperationalError too; only these mean "try again later".
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database is unreachable, silent or overloaded (answer 503),
+    rather than a bug in a statement."""
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if not isinstance(error, _UNAVAILABLE):
+        return False
+    orig = getattr(error, "orig", None)
+    if orig is not None and type(orig).__module__ == "sqlite3":
+        return str(orig).lower().startswith(_SQLITE_UNAVAILABLE)
+    return True
+
+
+def _make_engine(url: str, timeout: int | None) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # hide_parameters: an error's text (logged) never carries a bound value (a token, a code).
+    options: dict = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
+                     "hide_parameters": True}
+    if timeout is None:
+        return create_engine(url, **options)
+    engine = create_engine(url, **options, pool_timeout=timeout,
+                           connect_args=_bounded_args(url, timeout))
+    if engine.dialect.driver == "psycopg":
+        _bound_waits(engine, timeout + 1)
+    return engine
+
+
+def _bounded_args(url: str, timeout: int) -> dict:
+    """libpq parameters bounding a PostgreSQL connection, unless the URL sets its own."""
+    args = {
+        "connect_timeout": 2,  # libpq's minimum: a live server on the network answers in ms
+        # The server cancels a statement running longer (a lock wait, a slow plan); the
+        # connection stays usable and the request answers 503.
+        "options": f"-c statement_timeout={timeout * 1000}",
+        # A dead peer (host gone, network cut) is noticed on idle pooled connections within
+        # a minute instead of the kernel's two hours.
+        "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+    }
+    given = make_url(url).query
+    return {name: value for name, value in args.items() if name not in given}
+
+
+def _bound_waits(engine: Engine, limit: int) -> None:
+    """Open the engine's psycopg connections so that each waits at most ``limit`` seconds for
+    any answer of the server. statement_timeout is enforced by the server itself, so a server
+    that answers nothing (hung, SIGSTOPped, its host gone while the network still acknowledges)
+    would otherwise hold the thread forever."""
+    import psycopg
+
+    wait_timeout = getattr(psycopg.errors, "_WaitTimeout", None)  # psycopg's own signal
+    waits = inspect.signature(psycopg.Connection.wait).parameters
+    if wait_timeout is None or "timeout" not in waits:
+        log.warning("psycopg %s cannot bound waits on the server (3.3 can): a hung PostgreSQL "
+                    "holds a worker until TCP gives up", psycopg.__version__)
+        return
+
+    class ServerSilent(psycopg.OperationalError):
+        pass
+
+    class BoundedConnection(psycopg.Connection):
+        def wait(self, gen, interval=0.1, timeout=None):  # psycopg 3.3's signature
+            try:
+                return super().wait(gen, interval=interval,
+                                    timeout=limit if timeout is None else timeout)
+            except wait_timeout:
+                # Mid-protocol the connection cannot be reused: close it, and SQLAlchemy
+                # drops it from the pool.
+                self.pgconn.finish()
+                silent = f"the database server did not answer within {limit} s"
+                raise ServerSilent(silent) from None
+
+    @event.listens_for(engine, "do_connect")
+    def connect(_dialect, _record, cargs, cparams):
+        return BoundedConnection.connect(*cargs, **cparams)
+
+    @event.listens_for(engine, "handle_error")
+    def no_reconnect_to_a_silent_server(context) -> None:
+        # A pre-ping that failed on a dropped connection reconnects at once (a restarted
+        # server: no request sees it). One that got no answer fails the request instead:
+        # connecting to the same silent server would only add connect_timeout to the wait.
+        if context.is_pre_ping and isinstance(context.original_exception, ServerSilent):
+            context.is_disconnect = False
 
 
 def _sqlite_begin(conn) -> None:

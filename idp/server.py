@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from gunicorn.app.base import BaseApplication
 
 from idp.settings import Settings
@@ -29,8 +31,12 @@ def serve(
     settings: Settings, *, bind: str, workers: int, threads: int, access_log: bool = True
 ) -> None:
     from idp.bootstrap import prepare
+    from idp.store import persistence_warning
 
     prepare(settings)  # schema, KEK check and first-start admin, before any worker forks
+    warning = persistence_warning(settings)  # SSO sessions must survive a Redis restart
+    if warning:
+        logging.getLogger(__name__).warning("%s (README: Production)", warning)
     options = {
         "bind": bind,
         "workers": workers,

@@ -38,7 +38,7 @@ class Services:
     def build(cls, settings: Settings, *, upgrade: bool = True) -> Services:
         """Open the database (migrating it), the Store and the keyring; KekError on a wrong KEK."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database(settings.resolved_database_url)
+        db = Database(settings.resolved_database_url, timeout=settings.db_timeout_seconds)
         if upgrade:
             db.upgrade()
             ensure_partitions(db)  # the audit table's coming months (PostgreSQL)

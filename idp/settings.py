@@ -69,6 +69,12 @@ class Settings:
     oidc_access_token_alg: str = "ES256"  # noqa: S105 - an algorithm name
     oidc_backchannel_timeout: int = 2
     oidc_jwks_fetch_timeout: int = 3
+    # Outages (README "Production"): the longest one Redis command may wait to connect or to
+    # be answered, and one SQL statement may run (PostgreSQL's statement_timeout; the client
+    # gives up on a server that answers nothing at all one second later). Past them the
+    # request answers 503 (idp/web/errors.py), so a hung backend never holds a worker long.
+    redis_timeout_seconds: int = 2
+    db_timeout_seconds: int = 5
     # Console (admin/fetch.py): let SP metadata URLs point at private, loopback and 100.64/10
     # addresses, for intranets whose SPs publish metadata there. Off: only public addresses
     # (SSRF); link-local, multicast and reserved addresses are refused either way.
@@ -120,6 +126,9 @@ class Settings:
             log.warning("IDP_ISSUER is plain http on a non-loopback host: use https in production")
         if self.audit_retention_days < 180:
             raise SettingsError("IDP_AUDIT_RETENTION_DAYS must be at least 180 (legal minimum)")
+        if min(self.redis_timeout_seconds, self.db_timeout_seconds) < 1:
+            raise SettingsError("IDP_REDIS_TIMEOUT_SECONDS and IDP_DB_TIMEOUT_SECONDS must be "
+                                "at least 1")
         if self.saml_metadata_signer_cert and not self.saml_metadata_signer_cert.is_file():
             raise SettingsError("IDP_SAML_METADATA_SIGNER_CERT must name a PEM certificate file")
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:

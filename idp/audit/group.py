@@ -4,7 +4,9 @@ As with ``record``, each caller's event is committed before the call returns. Bu
 arrive together share one transaction, as databases group their log flushes: the first caller to
 find the writer free (the leader) writes every event queued so far, in order, in one transaction;
 the others wait for it, and find their event written when they get the writer. The chain lock,
-BEGIN and COMMIT are paid once per batch instead of once per event.
+BEGIN and COMMIT are paid once per batch instead of once per event. When the database is
+unavailable, the callers queued behind a failed batch fail with it (AuditWriteError raised from
+the database's error, which the web layer answers with 503) instead of each waiting in turn.
 
 An event that belongs to a business write never comes here: it goes into that write's own
 transaction with ``record`` (DESIGN: writes that belong together are one transaction).
@@ -18,7 +20,7 @@ from typing import Any
 from idp.audit import chain
 from idp.audit.events import EventType, Outcome
 from idp.audit.record import Actor, new_event
-from idp.db import Database, utcnow
+from idp.db import Database, is_unavailable, utcnow
 
 
 class AuditWriteError(RuntimeError):
@@ -73,6 +75,11 @@ class GroupCommit:
             if not isinstance(exc, Exception):
                 raise
         finally:
+            if error is not None and is_unavailable(error):
+                # The database is down or silent: callers queued behind this batch would each
+                # lead their own batch into the same timeout, one after another. They fail now.
+                with self._queue_lock:
+                    batch, self._queue = batch + self._queue, []
             for ticket in batch:
                 ticket.error = error
                 ticket.done = True

@@ -2,6 +2,8 @@
 
 Two backends honour one contract (``tests/store``): Redis for many nodes, the SQL database
 for the embedded default. Values are strings; every entry has a time to live in seconds.
+When the backend cannot answer in time every method raises (``StoreUnavailable`` on Redis, the
+database's own errors on SQL); callers let it rise and the web layer answers 503.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from idp.settings import Settings
+from idp.store.errors import StoreUnavailable
+
+__all__ = ["Store", "StoreUnavailable", "make_store"]
 
 
 class Store(Protocol):
@@ -44,10 +49,25 @@ def make_store(settings: Settings, database) -> Store:
     if settings.redis_url:
         from idp.store.redis_store import RedisStore
 
-        return RedisStore.from_url(settings.redis_url, prefix=settings.store_prefix)
+        return RedisStore.from_url(settings.redis_url, prefix=settings.store_prefix,
+                                   timeout=settings.redis_timeout_seconds)
     from idp.store.sql_store import SqlStore
 
     return SqlStore(database, prefix=settings.store_prefix)
+
+
+def persistence_warning(settings: Settings) -> str | None:
+    """Why SSO sessions in the Store would not survive a restart of its server, or None.
+    The SQL Store is as durable as the database; Redis needs its append-only file."""
+    if not settings.redis_url:
+        return None
+    from idp.store.redis_store import RedisStore
+
+    store = RedisStore.from_url(settings.redis_url, timeout=settings.redis_timeout_seconds)
+    try:
+        return store.persistence_warning()
+    finally:
+        store.client.close()
 
 
 def get_json(store: Store, key: str) -> Any:

@@ -1,6 +1,9 @@
-"""The portal's front page and a health check."""
+"""The portal's front page, liveness (/healthz) and readiness (/readyz) checks."""
 
 from flask import Blueprint, render_template
+
+from idp.services import services
+from idp.web import readiness
 
 bp = Blueprint("home", __name__)
 
@@ -13,3 +16,8 @@ def index():
 @bp.get("/healthz")
 def health():
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def ready():
+    return readiness.response(services())
