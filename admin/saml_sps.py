@@ -45,6 +45,9 @@ def register(
 ) -> ServiceProvider:
     why = need_reason(reason)
     require(admin, Permission.RP_REGISTER, department)
+    for field, value in (("name", name), ("department", department)):
+        if value is not None and len(value) > 200:  # the columns' size
+            raise AdminError("bad_input", f"{field}: at most 200 characters")
     if not xml_bytes:
         raise AdminError("bad_input", "请上传元数据文件或填写地址 / give a file or a URL")
     attributes = _attributes(allowed_attributes or [])
@@ -112,6 +115,8 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
         out["name"] = name
     if "department" in values:
         out["department"] = (str(values["department"] or "").strip() or None)
+        if out["department"] is not None and len(out["department"]) > 200:
+            raise AdminError("bad_input", "department: at most 200 characters")
     if "allowed_attributes" in values:
         out["allowed_attributes"] = _attributes(_as_list(values["allowed_attributes"]))
     if "min_level" in values:

@@ -162,7 +162,9 @@ def error(status: int, code: str, description: str):
 
 def _csrf_ok() -> bool:
     sent, expected = request.headers.get("X-CSRF-Token", ""), session.get("csrf", "")
-    return bool(expected) and hmac.compare_digest(sent, expected)
+    # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500).
+    return isinstance(expected, str) and bool(expected) and hmac.compare_digest(
+        sent.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape"))
 
 
 @api_bp.errorhandler(HTTPException)

@@ -23,7 +23,7 @@ REASON = {"type": "string", "minLength": 1, "maxLength": 500,
                      "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",
           "description": "why the change is made (audited): not blank, no control characters"}
 LEVEL = {"type": "integer", "minimum": 1, "maximum": 3}
-_DEPARTMENT = line(64, nullable=True)
+_DEPARTMENT = line(200, nullable=True)  # as the clients and SPs columns
 _URI = line(2000)
 _ATTRIBUTES = array(line(64), 50)
 

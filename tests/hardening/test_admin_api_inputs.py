@@ -185,3 +185,11 @@ def test_a_metadata_redirect_to_something_that_is_not_a_url_is_fetch_failed():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("token", ["\xe9", "\xff\xfe", "²", ""])
+def test_a_csrf_header_that_is_not_the_token_is_a_403_whatever_its_bytes(console, token):
+    response = console(Permission.KEYS_ROTATE).post(
+        "/admin/api/keys/rotate", json={"alg": "ES256", "reason": "r"},
+        headers={"Content-Type": "application/json", "X-CSRF-Token": token})
+    assert response.status_code in (400, 403) and response.is_json

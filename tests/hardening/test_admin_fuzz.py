@@ -17,7 +17,7 @@ import time
 import pytest
 from admin_console import CSRF, administrators, cookie
 from conftest import SP_ENTITY, World
-from fuzzing import Fuzzer, endpoints, probe
+from fuzzing import HOSTILE, Fuzzer, endpoints, probe
 
 from idp.accounts.service import find_person_by_username
 
@@ -32,6 +32,10 @@ ADMIN_VALUES = (b"9999-12-31T23:59:59-23:59", b"0001-01-01T00:00+23:59", b"2024-
 # Requests that end the console session go last (the cookie is signed, not stored, so the
 # session survives them anyway; the order keeps the log readable).
 _ENDS_SESSION = ("/admin/logout", "/admin/api/logout")
+
+
+def _token(rng: random.Random) -> bytes:
+    return rng.choice(HOSTILE) if rng.random() < 0.1 else CSRF.encode()
 
 
 def _baselines(world: World, person_id: str) -> dict[str, dict[str, str]]:
@@ -98,8 +102,9 @@ def test_no_hostile_request_to_the_admin_console_or_its_api_gets_a_5xx(
     batches = []
     for admin in admins:
         batch = fuzzer.requests(rules, PER_ENDPOINT, cookie=cookie(app, admin))
-        # The API's writes take the session's CSRF token in a header, as the console's pages do.
-        batches += [dataclasses.replace(r, headers=(*r.headers, ("X-CSRF-Token", CSRF.encode())))
+        # The API's writes take the session's CSRF token in a header (now and then a hostile
+        # one), as the console's pages take it in a form field.
+        batches += [dataclasses.replace(r, headers=(*r.headers, ("X-CSRF-Token", _token(rng))))
                     if r.target.startswith("/admin/api/") else r for r in batch]
     batches.sort(key=lambda r: r.target.startswith(_ENDS_SESSION))
     started = time.monotonic()
