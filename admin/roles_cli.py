@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from admin.roles import Role, RoleConflict, assign_role, grants_of, revoke_role
-from idp.cli import CliError, emit, with_services
+from idp.commands import CliError, emit, with_services
 
 
 @click.group()
@@ -15,14 +15,14 @@ def admin() -> None:
 
 def _account_id(services, username: str | None, account_id: str | None) -> str:
     if bool(username) == bool(account_id):
-        raise CliError("give exactly one of --username and --account-id")
+        raise CliError("give exactly one of --username and --account-id", code="usage_error")
     if account_id:
         return account_id
     from idp.accounts.service import find_person_by_username
 
     person = find_person_by_username(services, username)
     if person is None:
-        raise CliError(f"no account with username {username!r}")
+        raise CliError(f"no account with username {username!r}", code="not_found")
     return person.id
 
 
@@ -47,26 +47,30 @@ def _options(options):
 
 @admin.command("grant-role")
 @_options(_WHO + _ROLE)
+@click.option("--json", "as_json", is_flag=True)
 @with_services
-def grant_role(services, username, account_id, role, department) -> None:
+def grant_role(services, username, account_id, role, department, as_json) -> None:
     """Give an account an admin role (refused if it would mix separated duties)."""
     target = _account_id(services, username, account_id)
     try:
         assign_role(services.db, account_id=target, role=Role(role), department=department)
     except RoleConflict as exc:
-        raise CliError(str(exc)) from exc
-    click.echo(f"granted {role}" + (f" ({department})" if department else "") + f" to {target}")
+        raise CliError(str(exc), code="role_conflict") from exc
+    emit({"account_id": target, "role": role, "department": department}, as_json,
+         f"granted {role}" + (f" ({department})" if department else "") + f" to {target}")
 
 
 @admin.command("revoke-role")
 @_options(_WHO + _ROLE)
+@click.option("--json", "as_json", is_flag=True)
 @with_services
-def revoke_role_command(services, username, account_id, role, department) -> None:
+def revoke_role_command(services, username, account_id, role, department, as_json) -> None:
     """Take an admin role away."""
     target = _account_id(services, username, account_id)
     if not revoke_role(services.db, account_id=target, role=Role(role), department=department):
-        raise CliError(f"{target} does not hold {role}")
-    click.echo(f"revoked {role} from {target}")
+        raise CliError(f"{target} does not hold {role}", code="not_found")
+    emit({"account_id": target, "role": role, "revoked": True}, as_json,
+         f"revoked {role} from {target}")
 
 
 @admin.command("roles")

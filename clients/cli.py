@@ -13,7 +13,7 @@ from clients.initial_tokens import DEFAULT_TTL, MAX_TTL, issue_initial_access_to
 from clients.metadata import to_metadata
 from clients.validation import SIGNING_ALGS
 from idp.audit import SYSTEM_ACTOR
-from idp.cli import CliError, emit, with_services
+from idp.commands import CliError, emit, with_services
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -22,7 +22,7 @@ def _call(function: Callable, *args: Any, **kwargs: Any) -> Any:
     try:
         return function(*args, **kwargs)
     except ClientError as exc:
-        raise CliError(f"{exc.error}: {exc.description}") from exc
+        raise CliError.coded(exc.error, exc.description) from exc
 
 
 @click.group()
@@ -110,27 +110,29 @@ def show(services, client_id: str, as_json: bool) -> None:
     with services.db.session() as session:
         client = registry.get_client(session, client_id)
     if client is None:
-        raise CliError(f"no client {client_id!r}")
+        raise CliError(f"no client {client_id!r}", code="not_found")
     data = to_metadata(client, policy=True)
     emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
 
 
 @clients.command()
 @click.argument("client_id")
+@JSON
 @with_services
-def disable(services, client_id: str) -> None:
+def disable(services, client_id: str, as_json: bool) -> None:
     """Refuse every authorization and token for the client from now on."""
     _call(registry.disable_client, services, client_id, SYSTEM_ACTOR)
-    click.echo(f"{client_id} disabled")
+    emit({"client_id": client_id, "disabled": True}, as_json, f"{client_id} disabled")
 
 
 @clients.command()
 @click.argument("client_id")
+@JSON
 @with_services
-def enable(services, client_id: str) -> None:
+def enable(services, client_id: str, as_json: bool) -> None:
     """Undo ``disable``."""
     _call(registry.disable_client, services, client_id, SYSTEM_ACTOR, disabled=False)
-    click.echo(f"{client_id} enabled")
+    emit({"client_id": client_id, "disabled": False}, as_json, f"{client_id} enabled")
 
 
 @clients.command("rotate-secret")
@@ -147,13 +149,14 @@ def rotate_secret(services, client_id: str, as_json: bool) -> None:
 @clients.command()
 @click.argument("client_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@JSON
 @with_services
-def delete(services, client_id: str, yes: bool) -> None:
+def delete(services, client_id: str, yes: bool, as_json: bool) -> None:
     """Remove the client and its consents."""
     if not yes:
         click.confirm(f"delete client {client_id}?", abort=True)
     _call(registry.delete_client, services, client_id, SYSTEM_ACTOR)
-    click.echo(f"{client_id} deleted")
+    emit({"client_id": client_id, "deleted": True}, as_json, f"{client_id} deleted")
 
 
 @clients.command("initial-access-token")

@@ -1,50 +1,29 @@
-"""The ``idp`` command: one click group; each package adds its own sub-group."""
+"""The ``idp`` command: one click group; each package adds its own sub-group.
+
+The helpers every command uses (``CliError``, ``emit``, ``with_services``) live below the
+packages in ``idp.commands``; this entry point wires the groups and tells ``with_services``
+how to build the app's Services.
+"""
 
 from __future__ import annotations
 
-import functools
-import json
 import logging
 import sys
-from collections.abc import Callable
 
 import click
 
+from idp.commands import CliError, JsonAwareGroup, Wiring
 from idp.settings import Settings, SettingsError
 
 
-class CliError(click.ClickException):
-    """A one-line reason, exit status 1, nothing written."""
+def _build_services(settings: Settings):
+    from idp.services import Services
+
+    return Services.build(settings)
 
 
-def with_services(command: Callable) -> Callable:
-    """Give a command the app's Services (database migrated, KEK checked) as first argument."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        from idp.services import Services
-
-        try:
-            services = Services.build(Settings.from_env())
-        except SettingsError as exc:
-            raise CliError(str(exc)) from exc
-        try:
-            return command(services, *args, **kwargs)
-        finally:
-            services.db.dispose()
-
-    return wrapper
-
-
-def emit(data: object, as_json: bool, text: str | None = None) -> None:
-    """Print data as JSON for --json, otherwise the human text."""
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        click.echo(text if text is not None else data)
-
-
-@click.group(help="Yiwang (一网) identity provider.")
+@click.group(cls=JsonAwareGroup, help="Yiwang (一网) identity provider.",
+             context_settings={"obj": Wiring(build_services=_build_services)})
 @click.option("--verbose", "-v", is_flag=True, help="Log at DEBUG level.")
 def idp(verbose: bool) -> None:
     logging.basicConfig(
@@ -69,7 +48,7 @@ def serve(bind: str, workers: int, threads: int, access_log: bool) -> None:
         run_server(Settings.from_env(), bind=bind, workers=workers, threads=threads,
                    access_log=access_log)
     except SettingsError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(str(exc), code="invalid_settings") from exc
 
 
 @idp.group()
@@ -85,7 +64,7 @@ def db_upgrade() -> None:
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(str(exc), code="invalid_settings") from exc
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(settings.resolved_database_url)
     database.upgrade()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from idp.cli import CliError, emit, with_services
+from idp.commands import CliError, emit, with_services
 from keys.algorithms import ALL_SLOTS
 from keys.certificates import CertificateError
 from keys.kek import KEK_BYTES, KekError, decode_kek
@@ -64,7 +64,7 @@ def rewrap(services, new_kek_file: Path) -> None:
     try:
         new_kek = decode_kek(new_kek_file.read_text().strip(), str(new_kek_file))
     except KekError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(str(exc), code="invalid_kek") from exc
     count = services.keyring.rewrap(new_kek)
     settings = services.settings
     if not settings.kek:  # the embedded default: the generated KEK file must follow
@@ -92,7 +92,7 @@ def import_cert(services, cert_file: Path, key_file: Path, activate: bool, as_js
         result = signing.import_certificate(cert_file.read_bytes(), key_file.read_bytes(),
                                             activate=activate)
     except CertificateError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(str(exc), code="invalid_certificate") from exc
     state = "current" if activate else "next"
     kid = result.current if activate else result.next
     emit({"kid": kid, "state": state}, as_json, f"imported the SAML certificate as {state} ({kid})")
@@ -108,7 +108,7 @@ def generate_kek(out: Path | None) -> None:
         click.echo(kek)
         return
     if out.exists():
-        raise CliError(f"{out} exists; not overwriting a key")
+        raise CliError(f"{out} exists; not overwriting a key", code="already_exists")
     _write_secret(out, kek)
     click.echo(f"wrote a new KEK to {out}")
 

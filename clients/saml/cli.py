@@ -9,7 +9,7 @@ import click
 from clients.saml import registry
 from clients.saml.metadata import MetadataError
 from idp.audit import SYSTEM_ACTOR
-from idp.cli import CliError, emit, with_services
+from idp.commands import CliError, emit, with_services
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -41,7 +41,7 @@ def add_saml(services, metadata_file: Path, name: str | None, department: str | 
             name=name, allowed_attributes=list(attributes), min_level=min_level,
             sign_response=sign_response, replace=replace, signer_cert=signer_cert)
     except MetadataError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(str(exc), code="invalid_metadata") from exc
     anchor = signer_cert or services.settings.saml_metadata_signer_cert
     signed = f", metadata signature verified with {anchor}" if anchor else ""
     emit(sp.summary(), as_json, f"registered {sp.entity_id} ({sp.name}){signed}")
@@ -62,12 +62,14 @@ def list_saml(services, department: str | None, as_json: bool) -> None:
 @click.command("disable-saml")
 @click.argument("entity_id")
 @click.option("--enable", is_flag=True, help="Enable it again instead.")
+@JSON
 @with_services
-def disable_saml(services, entity_id: str, enable: bool) -> None:
+def disable_saml(services, entity_id: str, enable: bool, as_json: bool) -> None:
     """Refuse (or, with --enable, accept again) an SP's requests."""
     if not registry.set_disabled(services, entity_id, not enable, SYSTEM_ACTOR):
-        raise CliError(f"no SAML SP {entity_id!r}")
-    click.echo(f"{entity_id} {'enabled' if enable else 'disabled'}")
+        raise CliError(f"no SAML SP {entity_id!r}", code="not_found")
+    emit({"entity_id": entity_id, "disabled": not enable}, as_json,
+         f"{entity_id} {'enabled' if enable else 'disabled'}")
 
 
 def attach(group: click.Group) -> None:

@@ -14,7 +14,7 @@ from idp.accounts.errors import AccountError
 from idp.accounts.identity_numbers import CST
 from idp.accounts.models import Authorisation, LegalPerson, Person
 from idp.audit import SYSTEM_ACTOR
-from idp.cli import CliError, emit, with_services
+from idp.commands import CliError, emit, with_services
 
 GRANTED_BY = "system"  # the CLI acts as the operator of the server, not as a named admin
 
@@ -27,10 +27,11 @@ def users() -> None:
 def _password(stdin: bool) -> str:
     # Passwords never come as arguments: those land in shell history and `ps` output.
     if not stdin:
-        raise CliError("give the password on standard input with --password-stdin")
+        raise CliError("give the password on standard input with --password-stdin",
+                       code="invalid_request")
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        raise CliError("no password on standard input")
+        raise CliError("no password on standard input", code="invalid_request")
     return password
 
 
@@ -38,7 +39,7 @@ def _run(operation, *args, **kwargs):
     try:
         return operation(*args, **kwargs)
     except AccountError as error:
-        raise CliError(f"{error.code}: {error.description}") from None
+        raise CliError.coded(error.code, error.description) from None
 
 
 @users.command("add-person")
@@ -116,14 +117,15 @@ def grant_agent(services, credit_code, username, valid_until, as_json) -> None:
 @users.command("revoke-agent")
 @click.option("--credit-code", required=True)
 @click.option("--username", required=True)
+@click.option("--json", "as_json", is_flag=True)
 @with_services
-def revoke_agent(services, credit_code, username) -> None:
+def revoke_agent(services, credit_code, username, as_json) -> None:
     """Revoke a citizen's agent authorisation for a legal person."""
     count = _run(
         service.revoke_agent, services, SYSTEM_ACTOR, credit_code=credit_code,
         username=username, revoked_by=GRANTED_BY,
     )
-    click.echo(f"revoked {count} authorisation(s)")
+    emit({"revoked": count}, as_json, f"revoked {count} authorisation(s)")
 
 
 @users.command("list")

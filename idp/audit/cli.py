@@ -14,7 +14,7 @@ from idp.audit.partitions import ensure_partitions, prune
 from idp.audit.query import AuditFilter, InvalidTime, export, parse_time
 from idp.audit.record import record
 from idp.audit.verify import verify
-from idp.cli import CliError, emit, with_services
+from idp.commands import CliError, emit, with_services
 
 
 @click.group()
@@ -75,35 +75,41 @@ def export_command(services, fmt, since, until, account_id, client_id, ip, type_
 
 
 @audit.command("maintain")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @with_services
-def maintain(services) -> None:
+def maintain(services, as_json: bool) -> None:
     """Create the coming months' partitions (PostgreSQL); run it daily."""
     created = ensure_partitions(services.db)
-    click.echo("created partitions: " + (", ".join(created) if created else "none needed"))
+    emit({"created": created}, as_json,
+         "created partitions: " + (", ".join(created) if created else "none needed"))
 
 
 @audit.command("prune")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @with_services
-def prune_command(services) -> None:
+def prune_command(services, as_json: bool) -> None:
     """Drop events older than IDP_AUDIT_RETENTION_DAYS (never the last 180 days)."""
     result = prune(services.db, services.settings.audit_retention_days)
     with services.db.begin() as session:
         record(session, EventType.AUDIT_PRUNE, cutoff=result.cutoff.isoformat(),
                partitions=result.partitions, events=result.events)
     dropped = ", ".join(result.partitions) or "no partitions"
-    click.echo(f"kept everything from {result.cutoff}; dropped {dropped}, "
-               f"{result.events} events deleted one by one")
+    emit({"cutoff": result.cutoff.isoformat(), "partitions": result.partitions,
+          "events": result.events}, as_json,
+         f"kept everything from {result.cutoff}; dropped {dropped}, "
+         f"{result.events} events deleted one by one")
 
 
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise CliError(f"not a date (YYYY-MM-DD): {value}") from exc
+        raise CliError(f"not a date (YYYY-MM-DD): {value}", code="invalid_request") from exc
 
 
 def _time(value: str) -> datetime:
     try:
         return parse_time(value, zone=UTC)  # the console's parser; here UTC when none is given
     except InvalidTime as exc:
-        raise CliError(f"not a date or time (ISO 8601): {value[:40]!r}: {exc}") from exc
+        raise CliError(f"not a date or time (ISO 8601): {value[:40]!r}: {exc}",
+                       code="invalid_request") from exc

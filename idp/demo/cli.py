@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from idp.cli import CliError
+from idp.commands import CliError
 from idp.settings import Settings
 
 

@@ -2,7 +2,7 @@
 
 import click
 
-from idp.cli import with_services
+from idp.commands import with_services
 
 
 @click.group()

@@ -159,8 +159,11 @@ def test_add_saml_refuses_unsigned_metadata_when_an_anchor_is_configured(
     else:
         env = idp_env(IDP_SAML_METADATA_SIGNER_CERT=str(signer_files[1]))
         result = run_idp(args, env)
-    assert result.returncode == 1 and result.stdout == ""
-    assert "Error: metadata: not signed" in result.stderr
+    # --json: the refusal is JSON on stdout too, never `Error: ...` for a script to parse.
+    assert result.returncode == 1 and "Error:" not in result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["error"] == "invalid_metadata"
+    assert answer["message"].startswith("metadata: not signed")
     assert registered(services) == []
 
 
