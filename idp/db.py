@@ -6,8 +6,9 @@ repositories and models never commit.
 Opened with a ``timeout`` (the app's, ``IDP_DB_TIMEOUT_SECONDS``), no request waits on
 PostgreSQL without bound: connecting, waiting for a pooled connection, each statement (the
 server's statement_timeout) and each round trip to a server that answers nothing at all (a
-client-side bound, ``_bounded_connect``). ``is_unavailable`` tells those failures, which the web
-layer answers with 503, from a wrong statement.
+client-side bound, ``_bound_waits``); maintenance that may rightly run long opts out with
+``unbounded()``. ``is_unavailable`` tells those failures, which the web layer answers with 503,
+from a wrong statement.
 """
 
 from __future__ import annotations
@@ -77,6 +78,25 @@ class Database:
         """A session for reads (no transaction is committed)."""
         return self._sessions()
 
+    @contextmanager
+    def unbounded(self) -> Iterator[Connection]:
+        """A Core connection in one transaction free of the request bounds (no statement_timeout,
+        no limit on waiting for the server), for maintenance that may rightly run long: moving
+        or deleting a month of audit events."""
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            bounded = hasattr(raw, "wait_limit")
+            if bounded:
+                raw.wait_limit = None
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+                    yield conn
+            finally:
+                if bounded:
+                    del raw.wait_limit  # back to the class's bound before the pool has it
+
     def ping(self) -> None:
         """One round trip (readiness checks); raises when the database cannot answer."""
         with self.engine.connect() as conn:
@@ -132,8 +152,9 @@ def _make_engine(url: str, timeout: int | None) -> Engine:
                      "hide_parameters": True}
     if timeout is None:
         return create_engine(url, **options)
+    libpq = make_url(url).get_driver_name() in ("psycopg", "psycopg2")
     engine = create_engine(url, **options, pool_timeout=timeout,
-                           connect_args=_bounded_args(url, timeout))
+                           connect_args=_bounded_args(url, timeout) if libpq else {})
     if engine.dialect.driver == "psycopg":
         _bound_waits(engine, timeout + 1)
     return engine
@@ -172,15 +193,17 @@ def _bound_waits(engine: Engine, limit: int) -> None:
         pass
 
     class BoundedConnection(psycopg.Connection):
+        wait_limit: float | None = limit  # None on an instance: unbounded (Database.unbounded)
+
         def wait(self, gen, interval=0.1, timeout=None):  # psycopg 3.3's signature
             try:
                 return super().wait(gen, interval=interval,
-                                    timeout=limit if timeout is None else timeout)
+                                    timeout=self.wait_limit if timeout is None else timeout)
             except wait_timeout:
                 # Mid-protocol the connection cannot be reused: close it, and SQLAlchemy
                 # drops it from the pool.
                 self.pgconn.finish()
-                silent = f"the database server did not answer within {limit} s"
+                silent = f"the database server did not answer within {self.wait_limit} s"
                 raise ServerSilent(silent) from None
 
     @event.listens_for(engine, "do_connect")

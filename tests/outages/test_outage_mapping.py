@@ -97,3 +97,13 @@ def test_audit_callers_queued_behind_a_failed_batch_fail_with_it_not_one_by_one(
     # Each waited for one connect timeout (2 s), not for its own after the others'.
     assert max(seconds for seconds, _ in outcomes) < 3.5
     db.dispose()
+
+
+def test_maintenance_runs_unbounded_and_requests_stay_bounded_on_the_same_connection(postgres):
+    db = Database(postgres.url, timeout=1)
+    with db.unbounded() as conn:  # moving a month of audit events may take long
+        conn.exec_driver_sql("SELECT pg_sleep(1.2)")
+    with pytest.raises(exc.OperationalError) as raised, db.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT pg_sleep(1.2)")
+    assert "statement timeout" in str(raised.value.orig)
+    db.dispose()
