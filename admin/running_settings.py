@@ -164,6 +164,11 @@ def _storage(s: Settings) -> Section:
             env("redis_url"), note=None if redis else ("未设置：存于 SQL 数据库",
                                                        "not set: kept in the SQL database")),
         _row(s, "store_prefix", ("Store 键前缀", "Store key prefix")),
+        _row(s, "db_timeout_seconds", ("数据库语句超时", "Database statement timeout"),
+             Unit.SECONDS, ("无应答的服务器再多等 1 秒；超时答 503",
+                            "a silent server gets 1 s more; then 503")),
+        _row(s, "redis_timeout_seconds", ("Redis 命令超时", "Redis command timeout"),
+             Unit.SECONDS, ("连接与应答各自；超时答 503", "connect and answer each; then 503")),
         Row(("数据目录", "Data folder"), str(s.data_dir.resolve()), env("data_dir")),
     ))
 
