@@ -15,7 +15,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from clients.errors import InvalidClientMetadata
-from idp.claims import KNOWN_CLAIMS, claims_for_scopes
+from idp.claims import KNOWN_CLAIMS, SUPPORTED_SCOPES, claims_for_scopes
 
 DEFAULT_SCOPES = ("openid", "profile", "email", "phone", "address")
 DYNAMIC_SCOPES = frozenset({*DEFAULT_SCOPES, "offline_access"})
@@ -117,6 +117,11 @@ def settle_scopes(
         # RFC 7591 §3.2.1: the server may replace requested values with suitable ones.
         cap = DYNAMIC_SCOPES | (ceiling or set())
         scopes = [s for s in scopes if s in cap]
+    unknown = [s for s in scopes if s not in SUPPORTED_SCOPES]
+    if unknown:
+        # An administrator's typo would otherwise be stored and silently grant nothing.
+        raise _bad("scope", f"holds scopes this IdP does not define: {' '.join(unknown)}; "
+                   f"it defines {' '.join(SUPPORTED_SCOPES)}")
     grants: list[str] = values["grant_types"]
     if "authorization_code" in grants:
         if "openid" not in scopes:

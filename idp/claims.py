@@ -23,6 +23,9 @@ SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
     "id_card": ("id_card",),  # the resident ID number: only for clients whose policy allows it
     "legal_person": ("legal_person",),  # {name, credit_code, role} when acting for one
 }
+# Every scope this IdP defines, as discovery's scopes_supported says: the claim scopes and
+# offline_access (OIDC Core §11). Clients are registered with these only.
+SUPPORTED_SCOPES: tuple[str, ...] = (*SCOPE_CLAIMS, "offline_access")
 # Released whenever present: the subject and the assurance level reached.
 ALWAYS = frozenset({"sub", "acr"})
 KNOWN_CLAIMS = frozenset(c for claims in SCOPE_CLAIMS.values() for c in claims) | ALWAYS

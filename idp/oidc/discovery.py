@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, current_app
 
-from idp.claims import KNOWN_CLAIMS, SCOPE_CLAIMS
+from idp.claims import KNOWN_CLAIMS, SUPPORTED_SCOPES
 from idp.oidc.authorization import ACR_LEVELS, ID_TOKEN_ALGS, RESPONSE_MODES
 from idp.oidc.blueprint import bp
 from idp.oidc.grants import TOKEN_AUTH_METHODS
@@ -29,7 +29,7 @@ def metadata(settings: Settings) -> dict[str, Any]:
         "revocation_endpoint": f"{issuer}/revoke",
         "pushed_authorization_request_endpoint": f"{issuer}/par",
         "end_session_endpoint": f"{issuer}/session/end",
-        "scopes_supported": [*SCOPE_CLAIMS, "offline_access"],
+        "scopes_supported": list(SUPPORTED_SCOPES),
         "response_types_supported": ["code"],
         "response_modes_supported": list(RESPONSE_MODES),
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],

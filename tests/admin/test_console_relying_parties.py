@@ -146,6 +146,18 @@ def test_invalid_metadata_is_refused_with_the_registrys_reason_and_nothing_is_sa
     assert "坏应用" not in client.get("/admin/relying-parties").get_data(as_text=True)
 
 
+def test_a_scope_the_idp_does_not_define_is_refused_on_the_form_and_nothing_is_saved(
+    console_client, services
+):
+    client, _ = console_client(Role.SYSTEM_ADMIN)
+    page = client.post("/admin/clients/new", data={
+        **REASON, "client_name": "社保查询", "redirect_uris": "https://sb.example.gov.cn/cb",
+        "scope": "openid profile bogus",
+    })
+    assert page.status_code == 200 and "bogus" in page.get_data(as_text=True)
+    assert "社保查询" not in client.get("/admin/relying-parties").get_data(as_text=True)
+
+
 def test_search_finds_relying_parties_by_name_id_or_department(
     console_client, dept_client, other_dept_client
 ):

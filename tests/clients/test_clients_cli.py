@@ -94,3 +94,12 @@ def test_an_initial_access_token_lets_a_registrant_register(run, client):
     response = client.post("/register", json={"redirect_uris": ["https://r.gov.cn/cb"]},
                            headers={"Authorization": f"Bearer {issued['initial_access_token']}"})
     assert response.status_code == 201
+
+
+def test_a_scope_the_idp_does_not_define_is_refused_and_nothing_is_stored(run):
+    result = run("clients", "add", "--name", "社保", "--redirect-uri",
+                 "https://sb.example.gov.cn/cb", "--scope", "openid", "--scope", "bogus", "--json")
+    assert result.exit_code == 1
+    answer = json.loads(result.stdout)
+    assert answer["error"] == "invalid_client_metadata" and "bogus" in answer["message"]
+    assert json.loads(run("clients", "list", "--json").stdout) == []

@@ -108,6 +108,8 @@ def test_the_code_flow_needs_a_list_of_redirect_uris(redirect_uris):
         ({"default_max_age": -1}, "default_max_age"),
         ({"scope": "openid \"bad\""}, "scope"),
         ({"scope": ["openid"]}, "scope"),
+        ({"scope": "openid bogus"}, "scope"),
+        ({"scope": "profile admin:all"}, "scope"),
         ({"min_level": 4}, "min_level"),
         ({"min_level": "2"}, "min_level"),
         ({"first_party": "true"}, "first_party"),
@@ -222,3 +224,18 @@ def test_no_metadata_value_gives_anything_but_a_registration_error(field, truste
             _validate(trusted=trusted, fetch=lambda _uri: [], **{field: junk})
         except (InvalidClientMetadata, InvalidRedirectUri) as error:
             assert error.description
+
+
+def test_a_scope_the_idp_does_not_define_is_refused_by_name():
+    # An unknown scope would be granted to nobody and released as nothing: registering it
+    # only hides a typo ("emial") from the administrator (discovery's scopes_supported).
+    with pytest.raises(InvalidClientMetadata) as caught:
+        _validate(scope="openid profile emial")
+    assert "does not define: emial;" in caught.value.description
+
+
+def test_every_scope_in_discovery_can_be_registered():
+    from idp.claims import SUPPORTED_SCOPES
+
+    values = _validate(scope=" ".join(SUPPORTED_SCOPES), allowed_claims=["name"])
+    assert set(values["allowed_scopes"]) == set(SUPPORTED_SCOPES)
