@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from idp.web.json_body import array, line
+from idp.json_body import array, line
 
 URI = line(2000, nullable=True)
 _URIS = array(line(2000), 20, nullable=True)

@@ -12,9 +12,9 @@ from clients import dynamic
 from clients.credentials import KEY_PURPOSE
 from clients.errors import ClientError, InvalidClientMetadata
 from clients.metadata_schema import METADATA
+from idp import json_body
 from idp.audit import Actor
 from idp.services import services
-from idp.web import json_body
 from idp.web.csrf import exempt
 
 bp = Blueprint("registration", __name__)

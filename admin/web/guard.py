@@ -24,10 +24,10 @@ from admin.roles import Permission
 from admin.web import api_bp
 from admin.web import session as console
 from clients.errors import ClientError
+from idp import json_body
 from idp.audit import Actor
 from idp.params import InvalidInteger, parse_int
 from idp.services import services
-from idp.web import json_body
 from idp.web.errors import render_error
 from idp.web.i18n import language, t
 

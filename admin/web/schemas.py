@@ -14,7 +14,7 @@ from admin.roles import Role
 from clients.validation import AUTH_METHODS
 from idp.audit import EventType, Outcome
 from idp.audit.query import MAX_PAGE
-from idp.web.json_body import array, line, text
+from idp.json_body import array, line, text
 from keys.algorithms import ALL_SLOTS
 
 # A reason is required on every change: text with at least one character that is not a space.
