@@ -238,6 +238,8 @@ class SigningKeys:
                 # The database is briefly unreachable: keep signing with the keys we hold.
                 log.warning("could not re-read the signing keys; using cached ones",
                             exc_info=True)
+                self._checked = time.monotonic()
+                return  # housekeeping would only wait on the same database again
             self._checked = time.monotonic()
             try:
                 if self._housekeeping():
