@@ -53,5 +53,5 @@ def test_a_hung_database_answers_503_within_bounded_waits_and_recovers_when_it_w
                for a in unavailable if a.name == "readyz")
     # 2 s without an answer (1 s statement timeout + 1 s), or 2 s to connect; a request may
     # queue behind one other on the served IdP's 2 threads.
-    assert max(a.seconds for a in answers) < 5
+    assert max(a.seconds for a in answers) < 6
     _recovered(served)

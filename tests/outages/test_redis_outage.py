@@ -48,7 +48,7 @@ def test_a_hung_redis_answers_503_within_its_timeout_and_recovers_when_it_wakes(
         unavailable = assert_outage_answers(answers)
         assert {a.name for a in unavailable} >= {"account", "authorize", "readyz"}
         # 1 s per silent command; a request may queue behind one other on the 2 threads.
-        assert max(a.seconds for a in answers) < 3.5
+        assert max(a.seconds for a in answers) < 4
     finally:
         redis_server.kill(signal.SIGCONT)
     wait_ready(served)
