@@ -16,7 +16,6 @@ import time
 
 import pytest
 from admin_console import CSRF, administrators, cookie
-from conftest import SP_ENTITY, World
 from fuzzing import HOSTILE, Fuzzer, endpoints, probe
 
 from idp.accounts.service import find_person_by_username
@@ -38,7 +37,7 @@ def _token(rng: random.Random) -> bytes:
     return rng.choice(HOSTILE) if rng.random() < 0.1 else CSRF.encode()
 
 
-def _baselines(world: World, person_id: str) -> dict[str, dict[str, str]]:
+def _baselines(world, person_id: str) -> dict[str, dict[str, str]]:
     client_id = world.first_party[0]
     form = {"csrf_token": CSRF, "reason": "例行检查"}
     filters = {"since": SINCE, "until": "2030-01-01T00:00", "type": "login",
@@ -53,9 +52,9 @@ def _baselines(world: World, person_id: str) -> dict[str, dict[str, str]]:
         "/admin/clients/<client_id>": {"<client_id>": client_id, **form, "min_level": "2"},
         "/admin/clients/<client_id>/disable": {"<client_id>": client_id, **form},
         "/admin/clients/<client_id>/secret": {"<client_id>": client_id, **form},
-        "/admin/saml": {"entity_id": SP_ENTITY, **form, "min_level": "2"},
+        "/admin/saml": {"entity_id": world.sp, **form, "min_level": "2"},
         "/admin/saml/new": {**form, "metadata_url": "https://sp.example.gov.cn/md"},
-        "/admin/saml/disable": {"entity_id": SP_ENTITY, **form},
+        "/admin/saml/disable": {"entity_id": world.sp, **form},
         "/admin/accounts": {"csrf_token": CSRF, "q": world.username},
         "/admin/accounts/<person_id>": {"<person_id>": person_id},
         "/admin/accounts/<person_id>/unlock": {"<person_id>": person_id, **form},
@@ -71,7 +70,7 @@ def _baselines(world: World, person_id: str) -> dict[str, dict[str, str]]:
                                            "min_level": "2"},
         "/admin/api/clients/<client_id>/disable": {"<client_id>": client_id, "reason": "r"},
         "/admin/api/clients/<client_id>/secret": {"<client_id>": client_id, "reason": "r"},
-        "/admin/api/saml": {"entity_id": SP_ENTITY, "reason": "r", "min_level": "2"},
+        "/admin/api/saml": {"entity_id": world.sp, "reason": "r", "min_level": "2"},
         "/admin/api/accounts/search": {"q": world.username},
         "/admin/api/accounts/<person_id>": {"<person_id>": person_id},
         "/admin/api/accounts/<person_id>/unlock": {"<person_id>": person_id, "reason": "r"},

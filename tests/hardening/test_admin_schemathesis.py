@@ -9,13 +9,11 @@ Bounded and seeded: hypothesis runs derandomized, so CI sends the same requests 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 import pytest
 import requests
 import schemathesis
 from admin_console import CSRF, administrators, cookie, holder
-from conftest import SP_ENTITY, SP_METADATA
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import (
@@ -29,28 +27,11 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES
 
 from admin.roles import Permission
-from clients.registry import register_client
-from clients.saml.registry import register_sp_from_metadata
-from idp.accounts import service as accounts
-from idp.accounts.identity_numbers import id_number_check_char
-from idp.audit import SYSTEM_ACTOR
+from idp.accounts.service import find_person_by_username
 
 POSITIVE, NEGATIVE = 20, 12  # examples per operation and mode
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, negative_data_rejection]
-
-
-def _objects(services) -> dict[str, Any]:
-    """Real objects for the path and query parameters that name one."""
-    client, _ = register_client(services, {
-        "client_name": "电子税务局", "redirect_uris": ["https://etax.example.gov.cn/cb"]},
-        SYSTEM_ACTOR)
-    register_sp_from_metadata(services, SP_METADATA, SYSTEM_ACTOR)
-    first17 = "11010519800101001"
-    person = accounts.create_person(
-        services, SYSTEM_ACTOR, username="citizen1", password="citizen-pass-123", name="张三",
-        id_number=first17 + id_number_check_char(first17), assurance_level=2)
-    return {"client_id": client.client_id, "person_id": person.id, "entity_id": SP_ENTITY}
 
 
 def _call(case, **kwargs) -> None:
@@ -78,11 +59,13 @@ def _fuzz(strategy, count: int, call, fail) -> int:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_the_admin_api_answers_every_generated_request_as_documented(live_app, backend):
+def test_the_admin_api_answers_every_generated_request_as_documented(live_app, backend, world):
     app, base = live_app
     services = app.extensions["yiwang"]
     admins = administrators(services)
-    known = _objects(services)
+    # Real objects for the path and query parameters that name one.
+    known = {"client_id": world.third_party[0], "entity_id": world.sp,
+             "person_id": find_person_by_username(services, world.username).id}
     doc = requests.get(f"{base}/admin/api/openapi.json",
                        headers={"Cookie": cookie(app, admins[0])}, timeout=10).json()
     # The session cookie and CSRF header are sent as an administrator's browser would: they are
