@@ -12,7 +12,7 @@ from typing import Any
 
 from admin.access import require
 from admin.errors import AdminError
-from admin.first_party import CONSOLE_NAME
+from admin.first_party import is_console_client
 from admin.principal import Admin
 from admin.roles import Permission, departments
 from admin.trail import need_reason, record_action
@@ -31,7 +31,7 @@ def _load(session, client_id: str) -> OidcClient:
 
 def _not_the_console(client: OidcClient) -> None:
     # Changing the console's own client from the console could lock every admin out.
-    if client.first_party and client.name == CONSOLE_NAME:
+    if is_console_client(client):
         raise AdminError("protected", status=409)
 
 

@@ -59,6 +59,9 @@ class OidcClient(Base, ClientMixin):
     # Refresh tokens without `offline_access` when the client's policy allows them.
     allow_refresh: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A client the IdP registers for itself ("console"): the unique key makes it one client
+    # however many workers or nodes register it at the same moment (``registry.ensure_builtin``).
+    builtin: Mapped[str | None] = mapped_column(String(32), index=True, unique=True)
     registration_access_token_hash: Mapped[str | None] = mapped_column(String(64))
     # Informative RFC 7591 metadata kept as sent: client_uri, logo_uri, contacts, ...
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from clients import credentials
@@ -99,6 +100,35 @@ def register_client(
     secret_key(services.keyring)
     with services.db.begin() as session:
         return create_in(session, services, values, actor)
+
+
+def get_builtin(services: Services, key: str) -> OidcClient | None:
+    """The IdP's own client registered under ``key``, if it exists."""
+    with services.db.session() as session:
+        return session.scalar(select(OidcClient).where(OidcClient.builtin == key))
+
+
+def ensure_builtin(
+    services: Services, key: str, metadata: Mapping[str, Any], actor: Actor | None
+) -> OidcClient:
+    """The IdP's own client ``key``, registered from ``metadata`` if missing: exactly one,
+    whatever the number of workers or nodes starting at once. The unique ``builtin`` column
+    decides between concurrent inserts; the losers' transactions (and audit events) roll back
+    and they read the winner's client (insert-or-ignore, not check-then-insert)."""
+    found = get_builtin(services, key)
+    if found is not None:
+        return found
+    values = {**validate_metadata(metadata, trusted=True), "builtin": key}
+    secret_key(services.keyring)
+    try:
+        with services.db.begin() as session:
+            client, _ = create_in(session, services, values, actor)
+            return client
+    except IntegrityError:
+        found = get_builtin(services, key)
+        if found is None:  # the conflict was about something else
+            raise
+        return found
 
 
 def update_in(
