@@ -215,8 +215,10 @@ def _bound_waits(engine: Engine, limit: int) -> None:
         # A pre-ping that failed on a dropped connection reconnects at once (a restarted
         # server: no request sees it). One that got no answer fails the request instead:
         # connecting to the same silent server would only add connect_timeout to the wait.
+        # The other idle connections go too, unpinged: each ping would wait as long.
         if context.is_pre_ping and isinstance(context.original_exception, ServerSilent):
             context.is_disconnect = False
+            engine.dispose()
 
 
 def _sqlite_begin(conn) -> None:
