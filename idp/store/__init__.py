@@ -13,9 +13,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from idp.settings import Settings
-from idp.store.errors import StoreUnavailable
-
-__all__ = ["Store", "StoreUnavailable", "make_store"]
+from idp.store.errors import StoreUnavailable as StoreUnavailable  # the Store's one error
 
 
 class Store(Protocol):
