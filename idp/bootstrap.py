@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+
 from idp.services import Services
 from idp.settings import Settings
+from keys.private_files import write_private
+
+# Where the bootstrap password goes when stdout is not a terminal (inside the data folder).
+BOOTSTRAP_PASSWORD_FILE = "bootstrap-admin-password"  # noqa: S105 - a file name
 
 
 def prepare(settings: Settings) -> None:
     """Migrate the schema and check the KEK (fails with its message), in the master process;
-    on a first start, create the bootstrap administrator and show its password once."""
+    on a first start, create the bootstrap administrator and hand its password over once."""
     from idp.accounts.bootstrap import BOOTSTRAP_USERNAME, ensure_bootstrap_admin
 
     services = Services.build(settings)
@@ -20,16 +26,28 @@ def prepare(settings: Settings) -> None:
     finally:
         services.db.dispose()
     if password:
-        # A one-time secret: printed to the operator's terminal, never through logging.
-        print(
-            "\n初始管理员已创建 / Bootstrap administrator created\n"
-            f"  username: {BOOTSTRAP_USERNAME}\n  password: {password}\n"
-            "  role: 安全管理员 security administrator (grants the other roles:\n"
-            "        idp admin grant-role --username U --role system_admin|audit_admin)\n"
-            "首次登录须修改密码；此密码不会再次显示。\n"
-            "It must be changed at first login and will not be shown again.\n",
-            flush=True,
-        )
+        _hand_over(settings, BOOTSTRAP_USERNAME, password)
+
+
+def _hand_over(settings: Settings, username: str, password: str) -> None:
+    """A one-time secret, never through logging. On the operator's terminal it is printed;
+    otherwise stdout is a service log (systemd, docker, a supervisor) that others read, so the
+    password goes to an owner-only file in the data folder and stdout says only where."""
+    about = (f"  username: {username}\n"
+             "  role: 安全管理员 security administrator (grants the other roles:\n"
+             "        idp admin grant-role --username U --role system_admin|audit_admin)\n"
+             "首次登录须修改密码。It must be changed at first login.\n")
+    if sys.stdout.isatty():
+        print("\n初始管理员已创建 / Bootstrap administrator created\n"
+              f"  password: {password}\n{about}"
+              "此密码不会再次显示。It will not be shown again.\n", flush=True)
+        return
+    path = settings.data_dir / BOOTSTRAP_PASSWORD_FILE
+    write_private(path, f"# 初始管理员 {username} 的一次性密码 / one-time password of "
+                        f"{username}: read it, then delete this file\n{password}\n")
+    print("\n初始管理员已创建 / Bootstrap administrator created\n"
+          f"  password: in {path} (mode 0600; read it, then delete the file)\n{about}",
+          flush=True)
 
 
 def _publish_keys(services: Services) -> None:

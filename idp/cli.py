@@ -60,12 +60,14 @@ def db() -> None:
 def db_upgrade() -> None:
     """Apply every pending Alembic migration."""
     from idp.db import Database
+    from keys.private_files import private_dir, private_sqlite_file
 
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         raise CliError(str(exc), code="invalid_settings") from exc
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)  # 0700, and the embedded database 0600
+    private_sqlite_file(settings.resolved_database_url)
     database = Database(settings.resolved_database_url)
     database.upgrade()
     database.dispose()

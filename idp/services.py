@@ -15,6 +15,7 @@ from idp.sso.session import SessionService
 from idp.store import Store, make_store
 from keys.data_keys import Keyring
 from keys.kek import load_kek
+from keys.private_files import private_dir, private_sqlite_file
 from keys.sealing import BlindIndex, FieldCipher
 from keys.signing import SigningKeys
 
@@ -37,7 +38,8 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, *, upgrade: bool = True) -> Services:
         """Open the database (migrating it), the Store and the keyring; KekError on a wrong KEK."""
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)  # 0700, and the embedded database 0600
+        private_sqlite_file(settings.resolved_database_url)
         db = Database(settings.resolved_database_url, timeout=settings.db_timeout_seconds)
         if upgrade:
             db.upgrade()

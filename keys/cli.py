@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from keys.algorithms import ALL_SLOTS
 from keys.certificates import CertificateError
 from keys.kek import KEK_BYTES, KekError, decode_kek
 from keys.lifecycle import Rotation
+from keys.private_files import write_private
 from keys.signing import KeyInfo, SigningKeys
 
 
@@ -114,12 +114,7 @@ def generate_kek(out: Path | None) -> None:
 
 
 def _write_secret(path: Path, text: str) -> None:
-    # Written beside the target and renamed: a crash never leaves a half-written key.
-    temp = path.with_name(path.name + ".new")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text + "\n")
-    os.replace(temp, path)
+    write_private(path, text + "\n")
 
 
 def _row(info: KeyInfo, signing: SigningKeys) -> dict:

@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 from idp.settings import Settings, SettingsError
+from keys.private_files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def kek_id(kek: bytes) -> str:
 
 
 def _generate(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     kek = secrets.token_bytes(KEK_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
