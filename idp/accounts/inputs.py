@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from idp.accounts.errors import AccountError
@@ -31,7 +32,9 @@ def username(value: str) -> str:
 
 def person_name(value: str, limit: int = 64) -> str:
     name = value.strip()
-    if not name or len(name) > limit:
+    # Control characters are never part of a name (and XML, so SAML, cannot carry them).
+    if not name or len(name) > limit or any(unicodedata.category(ch) in ("Cc", "Cs")
+                                            for ch in name):
         raise AccountError("invalid_name")
     return name
 

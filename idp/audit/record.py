@@ -86,9 +86,12 @@ def new_event(
 ) -> AuditEvent:
     """The event ``record`` writes, stamped now, not yet chained."""
     actor = actor or SYSTEM_ACTOR
+    # Names and ids may come straight from a request: cut to their columns (PostgreSQL refuses
+    # longer text, SQLite would keep it), as the user agent always was.
     return AuditEvent(
         at=utcnow(), type=str(type), outcome=str(outcome), account_id=account_id,
-        username=username, client_id=client_id, ip=actor.ip,
+        username=username[:128] if username else username,
+        client_id=client_id[:128] if client_id else client_id, ip=(actor.ip or "")[:64] or None,
         user_agent=(actor.user_agent or "")[:256] or None, detail=chain.plain_detail(detail),
     )
 

@@ -3,6 +3,7 @@ logout requests and responses. Signing and encryption happen elsewhere."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ ASSERTION_SECONDS = 300
 CLOCK_SKEW_SECONDS = 30
 
 _NSMAP_P = {"samlp": c.SAMLP, "saml": c.SAML}
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NSMAP_A = {"saml": c.SAML}
 
 
@@ -123,11 +125,19 @@ def _status(parent, status: str, substatus: str | None, message: str | None) -> 
         _sub(element, "samlp:StatusMessage", message)
 
 
+def xml_text(value: str) -> str:
+    """value with every character XML 1.0 cannot carry (§2.2 Char: C0 controls but TAB, LF,
+    CR; surrogates; U+FFFE/U+FFFF) replaced by U+FFFD: a name from a directory or an upstream
+    IdP holding one would otherwise make lxml refuse the whole message."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
 def _sub(parent, qname: str, text: str | None = None, **attributes) -> etree._Element:
     prefix, local = qname.split(":")
-    element = etree.SubElement(parent, f"{{{c.NSMAP[prefix]}}}{local}", attributes)
+    element = etree.SubElement(parent, f"{{{c.NSMAP[prefix]}}}{local}",
+                               {k: xml_text(v) for k, v in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
