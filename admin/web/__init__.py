@@ -1,40 +1,13 @@
 """The admin console's blueprints: pages under ``/admin`` and the JSON API under ``/admin/api``.
 
-Both call the same service functions in ``admin/``; importing the view modules registers them.
+Both call the same service functions in ``admin/``. The blueprints live in ``blueprints``;
+importing the view modules here adds their routes, so the app factory imports this package.
 """
 
-from datetime import UTC, datetime
-
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-api_bp = Blueprint("admin_api", __name__, url_prefix="/admin/api")
-
-
-@bp.record_once
-def _console_client(state) -> None:
-    # The console signs admins in as a first-party OIDC client: make sure it is registered.
-    from admin.first_party import ensure_console_client
-
-    ensure_console_client(state.app.extensions["yiwang"])
-
-
-@bp.context_processor
-def _console_globals() -> dict:
-    from admin.access import allowed_somewhere
-    from admin.audit_log import local
-    from admin.roles import Permission
-    from admin.web.guard import current_admin
-
-    admin = current_admin()
-    return {"console_admin": admin, "local": local,
-            "epoch": lambda seconds: local(datetime.fromtimestamp(seconds, UTC)),
-            "can": lambda name: allowed_somewhere(admin, Permission[name])}
-
-
-from admin.web import (  # noqa: E402, F401
+from admin.web import (  # noqa: F401 - each view module registers its routes
     account_views,
     api,
+    api_errors,
     audit_views,
     dashboard_views,
     key_views,
@@ -43,3 +16,6 @@ from admin.web import (  # noqa: E402, F401
     settings_views,
     signin_views,
 )
+from admin.web.blueprints import api_bp, bp
+
+__all__ = ["api_bp", "bp"]

@@ -9,7 +9,7 @@ from admin import accounts
 from admin.access import allowed
 from admin.errors import AdminError
 from admin.roles import Permission
-from admin.web import bp
+from admin.web.blueprints import bp
 from admin.web.guard import page
 from idp.services import services
 from idp.web.i18n import language, t

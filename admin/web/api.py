@@ -23,9 +23,9 @@ from admin.fetch import fetch_metadata
 from admin.oidc_form import to_metadata
 from admin.relying_parties import list_relying_parties
 from admin.roles import Permission
-from admin.web import api_bp as bp
 from admin.web import schemas as s
 from admin.web.audit_views import MEDIA_TYPES, export_response
+from admin.web.blueprints import api_bp as bp
 from admin.web.guard import api
 from admin.web.guard import body as _body
 from clients.metadata import to_metadata as client_metadata

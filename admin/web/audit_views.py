@@ -9,7 +9,7 @@ from flask import Response, render_template, request, stream_with_context
 from admin import audit_log
 from admin.access import allowed
 from admin.roles import Permission
-from admin.web import bp
+from admin.web.blueprints import bp
 from admin.web.guard import page
 from idp.audit import EventType, Outcome
 from idp.services import services

@@ -7,7 +7,7 @@ from flask import redirect, render_template, url_for
 from admin import charts, dashboard
 from admin.access import allowed_somewhere
 from admin.roles import Permission
-from admin.web import bp
+from admin.web.blueprints import bp
 from admin.web.guard import page
 from clients.registry import list_clients
 from idp.services import services

@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import g, jsonify, redirect, request, session, url_for
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from admin.access import Refused, load_grants, require_somewhere
 from admin.errors import AdminError
 from admin.principal import Admin
 from admin.roles import Permission
-from admin.web import api_bp
 from admin.web import session as console
 from clients.errors import ClientError
 from idp import json_body
@@ -165,22 +163,3 @@ def _csrf_ok() -> bool:
     # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500).
     return isinstance(expected, str) and bool(expected) and hmac.compare_digest(
         sent.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape"))
-
-
-@api_bp.errorhandler(HTTPException)
-def _http_error(exc: HTTPException):
-    """Inside the API (a body over 1 MiB, a request refused at the edge): JSON, not a page."""
-    return error(exc.code or 500, _code(exc), exc.name)
-
-
-@api_bp.app_errorhandler(NotFound)
-@api_bp.app_errorhandler(MethodNotAllowed)
-def _routing_error(exc: HTTPException):
-    # Raised before any blueprint is chosen; under /admin/api/ the caller is a program.
-    if request.path.startswith(f"{api_bp.url_prefix}/"):
-        return error(exc.code or 404, _code(exc), exc.name)
-    return render_error(exc.code or 404)
-
-
-def _code(exc: HTTPException) -> str:
-    return exc.name.lower().replace(" ", "_")

@@ -8,7 +8,7 @@ from admin import signing_keys
 from admin.access import allowed
 from admin.errors import AdminError
 from admin.roles import Permission
-from admin.web import bp
+from admin.web.blueprints import bp
 from admin.web.guard import page
 from idp.services import services
 from idp.web.i18n import language, t

@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from admin.web import api_bp
 from admin.web import schemas as s
+from admin.web.blueprints import api_bp
 from admin.web.guard import Spec, api
 
 _VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")

@@ -11,7 +11,8 @@ from admin.fetch import fetch_metadata
 from admin.oidc_form import to_metadata
 from admin.relying_parties import list_relying_parties
 from admin.roles import Permission
-from admin.web import bp, one_time
+from admin.web import one_time
+from admin.web.blueprints import bp
 from admin.web.guard import page
 from clients.errors import ClientError
 from idp.claims import KNOWN_CLAIMS

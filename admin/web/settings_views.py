@@ -7,7 +7,7 @@ from flask import render_template
 from admin import running_settings
 from admin.roles import Permission
 from admin.running_settings import Row, Secret, Unit
-from admin.web import bp
+from admin.web.blueprints import bp
 from admin.web.guard import page
 from idp.services import services
 from idp.web.i18n import t

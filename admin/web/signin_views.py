@@ -15,8 +15,8 @@ from admin.first_party import ensure_console_client
 from admin.principal import Admin
 from admin.signin import Attempt, SignInFailed, begin, finish
 from admin.trail import record_action
-from admin.web import bp
 from admin.web import session as console
+from admin.web.blueprints import bp
 from admin.web.guard import actor
 from idp.accounts.service import get_person
 from idp.audit import EventType, Outcome, record
