@@ -21,8 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from conftest import PASSWORD, REDIRECT, SP_ENTITY, World
 from fuzzing import Endpoint, Fuzzer, endpoints, probe, saml_payloads
+from hardening_world import PASSWORD, REDIRECT, SP_ENTITY, World
 
 SEED = 20240610
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

@@ -11,12 +11,12 @@ import zlib
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from conftest import PASSWORD, REDIRECT, SP_METADATA, World
+from hardening_world import PASSWORD, REDIRECT, SP_METADATA, World
 from sqlalchemy.exc import DataError
 
-from clients.saml.registry import register_sp_from_metadata
 from idp.audit import SYSTEM_ACTOR
 from idp.oidc.authorization import EXPIRED
+from idp.saml.sp_metadata import import_sp
 from idp.sso.session import COOKIE_NAME
 
 EXPIRED_TEXT = EXPIRED.split("。")[0]
@@ -234,7 +234,7 @@ def test_a_database_refusing_a_value_is_a_400_not_a_500(app, client):
 def test_an_sp_with_a_1000_character_entity_id_can_start_a_sign_in(backend, svc, client):
     entity = "https://sp.example/" + "e" * 1000
     metadata = SP_METADATA.replace(b"http://sp.fuzz/metadata", entity.encode())
-    register_sp_from_metadata(svc, metadata, SYSTEM_ACTOR)
+    import_sp(svc, metadata, SYSTEM_ACTOR)
     request_xml = _authn_request(quote(entity, safe=":/"))
     first = client.get("/saml/sso", query_string={"SAMLRequest": request_xml})
     assert first.status_code == 303 and "/login" in first.headers["Location"]

@@ -14,7 +14,7 @@ import time
 from urllib.parse import quote_plus
 
 import pytest
-from conftest import SP_ENTITY
+from hardening_world import SP_ENTITY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
