@@ -95,7 +95,7 @@ def test_openid_client_logout_frames_the_front_channel_rp_and_posts_to_the_back_
     frame = urlsplit(_attribute(page.text, "iframe", "src"))
     assert f"{frame.scheme}://{frame.netloc}{frame.path}" == FRONT_LOGOUT
     assert parse_qs(frame.query) == {"iss": [base], "sid": [result["sid"]]}
-    assert "frame-src http://127.0.0.1:9" in page.headers["Content-Security-Policy"]
+    assert "frame-src 'self' http://127.0.0.1:9" in page.headers["Content-Security-Policy"]
     links = [unescape(h) for h in re.findall(r'href="([^"]+)"', page.text)]
     back_link = urlsplit(next(h for h in links if h.startswith(POST_LOGOUT)))
     assert parse_qs(back_link.query)["state"] == ["logout-state"]
