@@ -1,6 +1,6 @@
 """Console operations on SAML service providers.
 
-Registration goes through the SAML registry's ``register_sp_from_metadata``; the registry
+Registration goes through ``idp.saml.sp_metadata.import_sp``; the registry
 has no policy-update function, so ``update_policy`` here changes the policy columns itself,
 in one transaction with CLIENT_CHANGE and ADMIN_ACTION (before and after).
 """
@@ -21,6 +21,7 @@ from clients.saml.metadata import MetadataError
 from clients.saml.models import ServiceProvider
 from idp.audit import EventType, record
 from idp.claims import KNOWN_CLAIMS
+from idp.saml.sp_metadata import import_sp
 
 POLICY = ("name", "department", "allowed_attributes", "min_level", "sign_response",
           "encrypt_assertions")
@@ -52,7 +53,7 @@ def register(
         raise AdminError("bad_input", "请上传元数据文件或填写地址 / give a file or a URL")
     attributes = _attributes(allowed_attributes or [])
     try:
-        sp = registry.register_sp_from_metadata(
+        sp = import_sp(
             services, xml_bytes, admin.actor, department=department, name=name or None,
             allowed_attributes=attributes, min_level=min_level)
     except MetadataError as exc:

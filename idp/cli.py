@@ -86,7 +86,7 @@ def _add_subcommands() -> None:
 
     for group in (store, users, keys, audit, clients, admin, demo):
         idp.add_command(group)
-    from clients.saml.cli import attach as attach_saml  # add-saml, list-saml, disable-saml
+    from idp.saml.cli import attach as attach_saml  # add-saml, list-saml, disable-saml
 
     attach_saml(clients)
 

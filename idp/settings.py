@@ -79,7 +79,7 @@ class Settings:
     # addresses, for intranets whose SPs publish metadata there. Off: only public addresses
     # (SSRF); link-local, multicast and reserved addresses are refused either way.
     metadata_fetch_allow_private: bool = False
-    # SAML SP registry (clients/saml/metadata_trust.py): PEM certificate of the metadata
+    # SAML SP metadata (idp/saml/metadata_trust.py): PEM certificate of the metadata
     # signer. Set, SP metadata is registered only with a valid enveloped signature by it
     # (as Shibboleth's SignatureValidation filter); unset, metadata is taken unverified.
     saml_metadata_signer_cert: Path | None = None

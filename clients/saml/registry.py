@@ -6,12 +6,10 @@ import threading
 import time
 import weakref
 from dataclasses import asdict
-from pathlib import Path
 
 from sqlalchemy import select
 
-from clients.saml.metadata import MetadataError, parse_root, sp_metadata_of
-from clients.saml.metadata_trust import check_trust, load_signer_cert
+from clients.saml.metadata import MetadataError, SpMetadata
 from clients.saml.models import ServiceProvider
 from idp.audit import Actor, EventType, Outcome, record
 
@@ -23,24 +21,19 @@ _caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> 
 _cache_lock = threading.Lock()
 
 
-def register_sp_from_metadata(
-    services, xml_bytes: bytes, actor: Actor, *, department: str | None = None,
-    name: str | None = None, allowed_attributes: list[str] | None = None, min_level: int = 1,
-    sign_response: bool = False, replace: bool = False, signer_cert: Path | None = None,
+def register_sp(
+    services, meta: SpMetadata, xml_bytes: bytes, actor: Actor, *,
+    department: str | None = None, name: str | None = None,
+    allowed_attributes: list[str] | None = None, min_level: int = 1,
+    sign_response: bool = False, replace: bool = False,
 ) -> ServiceProvider:
-    """Register (or, with replace, re-import) the SP described by xml_bytes; MetadataError
-    names what is wrong. The console calls this with an uploaded file or a fetched URL body.
-
-    signer_cert (default: the saml_metadata_signer_cert setting) is the trust anchor: when
-    there is one, the metadata must be signed by it (clients/saml/metadata_trust.py)."""
+    """Register (or, with replace, re-import) the SP of already read and trusted metadata
+    (``idp.saml.sp_metadata.import_sp`` reads it); MetadataError names what is wrong.
+    xml_bytes is kept as the registration's record of what was imported."""
     if min_level not in LEVELS:
         raise MetadataError(f"min_level must be one of {LEVELS}")
     if len(name or "") > 200 or len(department or "") > 200:
         raise MetadataError("name and department are at most 200 characters")
-    anchor = signer_cert or services.settings.saml_metadata_signer_cert
-    root = parse_root(xml_bytes)
-    check_trust(root, load_signer_cert(anchor) if anchor else None)
-    meta = sp_metadata_of(root)
     fields = asdict(meta)
     fields["name"] = (name or meta.name or meta.entity_id)[:200]
     with services.db.begin() as session:

@@ -128,6 +128,6 @@ SP_METADATA = f"""<?xml version="1.0"?>
 @pytest.fixture
 def dept_sp(services):
     """A SAML SP of department 税务局."""
-    from clients.saml.registry import register_sp_from_metadata
+    from idp.saml.sp_metadata import import_sp
 
-    return register_sp_from_metadata(services, SP_METADATA, SYSTEM_ACTOR, department="税务局")
+    return import_sp(services, SP_METADATA, SYSTEM_ACTOR, department="税务局")

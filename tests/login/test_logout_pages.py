@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
 from clients.registry import register_client
-from clients.saml.registry import register_sp_from_metadata
 from idp.audit import SYSTEM_ACTOR
+from idp.saml.sp_metadata import import_sp
 
 SP = "https://bdc.example.gov.cn/sp"
 SLO = "https://bdc.example.gov.cn/slo"
@@ -55,7 +55,7 @@ def _saml_sign_in(client, svc) -> None:
 def test_logging_out_loads_a_signed_logout_request_for_a_front_channel_saml_sp(
     backend, client, person, login, csrf, svc, sso_token
 ):
-    register_sp_from_metadata(svc, METADATA, SYSTEM_ACTOR, name="不动产登记",
+    import_sp(svc, METADATA, SYSTEM_ACTOR, name="不动产登记",
                               allowed_attributes=["name"])
     person("alice")
     login("alice")

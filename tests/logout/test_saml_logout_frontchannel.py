@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "saml"))  # the real SP libra
 
 from saml_sps import OneLoginSp  # noqa: E402
 
-from clients.saml.registry import register_sp_from_metadata  # noqa: E402
 from idp.audit import SYSTEM_ACTOR  # noqa: E402
+from idp.saml.sp_metadata import import_sp  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def _onelogin_sp(svc, base: str, folder: Path, site: str) -> OneLoginSp:
     cert = "".join(svc.signing_keys.saml_certificates()[0].strip().splitlines()[1:-1])
     sp = OneLoginSp(folder, base + "/saml/metadata", base + "/saml/sso", base + "/saml/slo",
                     cert, site)
-    register_sp_from_metadata(svc, sp.metadata(), SYSTEM_ACTOR,
+    import_sp(svc, sp.metadata(), SYSTEM_ACTOR,
                               allowed_attributes=["name", "preferred_username"])
     return sp
 

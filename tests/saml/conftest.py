@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from saml_helpers import PASSWORD, Browser  # noqa: E402
 from saml_sps import OneLoginSp, PySaml2Sp  # noqa: E402
 
-from clients.saml.registry import register_sp_from_metadata  # noqa: E402
 from idp.accounts import service  # noqa: E402
 from idp.accounts.identity_numbers import id_number_check_char  # noqa: E402
 from idp.audit import SYSTEM_ACTOR, AuditEvent  # noqa: E402
+from idp.saml.sp_metadata import import_sp  # noqa: E402
 
 _serial = itertools.count(1)
 ALL_ATTRIBUTES = ["name", "phone_number", "id_card", "legal_person", "preferred_username"]
@@ -76,7 +76,7 @@ def idp_metadata(idp) -> str:
 def register(svc) -> Callable:
     def add(sp, **policy):
         policy.setdefault("allowed_attributes", ALL_ATTRIBUTES)
-        return register_sp_from_metadata(svc, sp.metadata(), SYSTEM_ACTOR, **policy)
+        return import_sp(svc, sp.metadata(), SYSTEM_ACTOR, **policy)
     return add
 
 

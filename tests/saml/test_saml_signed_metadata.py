@@ -15,11 +15,12 @@ from saml_certs import key_pair
 from admin.principal import Admin
 from admin.roles import Role, assign_role
 from clients.saml.metadata import MetadataError
-from clients.saml.registry import list_sps, register_sp_from_metadata
+from clients.saml.registry import list_sps
 from idp.accounts import service as accounts
 from idp.accounts.enums import AccountClass
 from idp.audit import SYSTEM_ACTOR
 from idp.saml.signatures import Signer
+from idp.saml.sp_metadata import import_sp
 from idp.settings import Settings, SettingsError
 from tests.admin.conftest import ADMIN_PASSWORD, sign_in
 
@@ -69,7 +70,7 @@ def registered(services) -> list[str]:
 
 
 def test_metadata_signed_by_the_anchor_is_registered(services, sign, signer_files):
-    sp = register_sp_from_metadata(services, sign(metadata()), SYSTEM_ACTOR,
+    sp = import_sp(services, sign(metadata()), SYSTEM_ACTOR,
                                    signer_cert=signer_files[1])
     assert sp.entity_id == ENTITY and sp.acs[0]["location"] == ACS
     assert registered(services) == [ENTITY]
@@ -100,7 +101,7 @@ def test_metadata_not_signed_by_the_anchor_is_refused_and_nothing_stored(
     services, sign, signer_files, make, reason
 ):
     with pytest.raises(MetadataError, match=reason):
-        register_sp_from_metadata(services, make(sign), SYSTEM_ACTOR,
+        import_sp(services, make(sign), SYSTEM_ACTOR,
                                   signer_cert=signer_files[1])
     assert registered(services) == []
 
@@ -109,7 +110,7 @@ def test_metadata_not_signed_by_the_anchor_is_refused_and_nothing_stored(
 def test_without_an_anchor_metadata_is_registered_as_before(services, sign, signed_by):
     # Nothing to verify against: a signature, even by an unknown key, is not looked at.
     xml = sign(metadata(), signed_by) if signed_by else metadata(with_id=False)
-    register_sp_from_metadata(services, xml, SYSTEM_ACTOR)
+    import_sp(services, xml, SYSTEM_ACTOR)
     assert registered(services) == [ENTITY]
 
 
@@ -124,14 +125,14 @@ def test_expired_metadata_is_refused_signed_or_not(services, sign, signer_files,
     past = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     xml = metadata(valid_until=past)
     with pytest.raises(MetadataError, match="metadata expired"):
-        register_sp_from_metadata(services, sign(xml) if anchored else xml, SYSTEM_ACTOR,
+        import_sp(services, sign(xml) if anchored else xml, SYSTEM_ACTOR,
                                   signer_cert=signer_files[1] if anchored else None)
     assert registered(services) == []
 
 
 def test_metadata_valid_until_a_future_time_is_registered(services):
     future = (datetime.now(UTC) + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    register_sp_from_metadata(services, metadata(valid_until=future), SYSTEM_ACTOR)
+    import_sp(services, metadata(valid_until=future), SYSTEM_ACTOR)
     assert registered(services) == [ENTITY]
 
 

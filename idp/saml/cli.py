@@ -10,6 +10,7 @@ from clients.saml import registry
 from clients.saml.metadata import MetadataError
 from idp.audit import SYSTEM_ACTOR
 from idp.commands import CliError, emit, with_services
+from idp.saml.sp_metadata import import_sp
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -36,7 +37,7 @@ def add_saml(services, metadata_file: Path, name: str | None, department: str | 
              signer_cert: Path | None, as_json: bool) -> None:
     """Register a SAML service provider from its metadata."""
     try:
-        sp = registry.register_sp_from_metadata(
+        sp = import_sp(
             services, metadata_file.read_bytes(), SYSTEM_ACTOR, department=department,
             name=name, allowed_attributes=list(attributes), min_level=min_level,
             sign_response=sign_response, replace=replace, signer_cert=signer_cert)
