@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from hardening_world import PASSWORD, REDIRECT, SP_ENTITY, SP_METADATA, World  # noqa: E402
 
+from clients.initial_tokens import issue_initial_access_token  # noqa: E402
 from clients.registry import register_client  # noqa: E402
 from idp.accounts import service  # noqa: E402
 from idp.accounts.identity_numbers import id_number_check_char  # noqa: E402
@@ -54,5 +55,6 @@ def world(svc) -> World:
         svc, {"client_name": "公开", "redirect_uris": [REDIRECT], "scope": "openid profile",
               "token_endpoint_auth_method": "none"}, SYSTEM_ACTOR)
     import_sp(svc, SP_METADATA, SYSTEM_ACTOR, allowed_attributes=["name"])
+    initial = issue_initial_access_token(svc, SYSTEM_ACTOR, single_use=False)
     return World("fuzzer", (first.client_id, first_secret), (third.client_id, third_secret),
-                 public.client_id, SP_ENTITY)
+                 public.client_id, SP_ENTITY, initial)

@@ -213,7 +213,8 @@ class Report:
 @dataclass(frozen=True)
 class Endpoint:
     rule: str  # Werkzeug rule, e.g. "/register/<client_id>"
-    methods: tuple[str, ...]
+    methods: tuple[str, ...]  # what is tried
+    allowed: tuple[str, ...] = ()  # what the app routes (tried three times as often)
 
 
 def endpoints(app, keep: Callable[[str], bool] = lambda rule: True) -> list[Endpoint]:
@@ -222,13 +223,18 @@ def endpoints(app, keep: Callable[[str], bool] = lambda rule: True) -> list[Endp
     found: dict[str, set[str]] = {}
     for rule in app.url_map.iter_rules():
         if keep(rule.rule):
-            methods = found.setdefault(rule.rule, {"GET", "POST"})
-            methods |= set(rule.methods or ()) - {"HEAD", "OPTIONS"}
-    return [Endpoint(r, tuple(sorted(m))) for r, m in sorted(found.items())]
+            found.setdefault(rule.rule, set()).update(
+                set(rule.methods or ()) - {"HEAD", "OPTIONS"})
+    return [Endpoint(r, tuple(sorted(m | {"GET", "POST"})), tuple(sorted(m)))
+            for r, m in sorted(found.items())]
 
 
 def _q(value: bytes) -> str:
     return quote_from_bytes(value, safe="")
+
+
+def _text(value: object) -> bytes:
+    return value.encode() if isinstance(value, str) else json.dumps(value).encode()
 
 
 def _encode(pairs: Iterable[tuple[str, bytes]]) -> str:
@@ -236,7 +242,9 @@ def _encode(pairs: Iterable[tuple[str, bytes]]) -> str:
 
 
 # Parameters of one request an endpoint accepts, or several such requests to pick from.
-Baseline = dict[str, str] | list[dict[str, str]]
+# Values are text, or any JSON value (sent as JSON text in a query or form, as itself in a JSON
+# body).
+Baseline = dict[str, object] | list[dict[str, object]]
 
 _PATH_VAR = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
@@ -279,8 +287,10 @@ class Fuzzer:
         """per_endpoint hostile requests for each rule, spread over its methods."""
         out = []
         for endpoint in rules:
+            weighted = [m for m in endpoint.methods for _ in
+                        range(3 if m in endpoint.allowed else 1)]
             for i in range(per_endpoint):
-                method = endpoint.methods[i % len(endpoint.methods)]
+                method = weighted[i % len(weighted)]
                 out.append(self.request(endpoint.rule, method, cookie=cookie))
         return out
 
@@ -290,7 +300,8 @@ class Fuzzer:
         base = dict(rng.choice(found) if isinstance(found, list) else found)
         path_values = {k[1:-1]: base.pop(k).encode() for k in list(base) if k.startswith("<")}
         given = {k[1:]: base.pop(k).encode() for k in list(base) if k.startswith("@")}
-        pairs: list[tuple[str, bytes]] = [(k, v.encode()) for k, v in base.items()]
+        typed = dict(base)
+        pairs: list[tuple[str, bytes]] = [(k, _text(v)) for k, v in base.items()]
         for _ in range(rng.randint(1, 3)):
             pairs = self._mutate(pairs)
 
@@ -316,7 +327,7 @@ class Fuzzer:
             query = _encode(pairs)
             return Request(method, path + ("?" + query if query else ""), b"", tuple(headers),
                            f"{method} {rule}")
-        body, content_type = self._body(pairs)
+        body, content_type = self._body(pairs, typed)
         headers.append(("Content-Type", content_type.encode("latin-1")))
         return Request(method, path, body, tuple(headers), f"{method} {rule}")
 
@@ -337,14 +348,17 @@ class Fuzzer:
             pairs = [*pairs, (name, self.value())]
         return pairs
 
-    def _body(self, pairs: list[tuple[str, bytes]]) -> tuple[bytes, str]:
+    def _body(self, pairs: list[tuple[str, bytes]], typed: dict[str, object]
+              ) -> tuple[bytes, str]:
         rng = self.rng
         kind = rng.random()
         if kind < 0.65:
             return _encode(pairs).encode(), "application/x-www-form-urlencoded"
         if kind < 0.85:
+            # A value left as the baseline had it keeps its JSON type.
             document: dict[str, object] = {
-                n: v.decode("utf-8", "surrogateescape") for n, v in pairs}
+                n: typed[n] if n in typed and _text(typed[n]) == v else
+                v.decode("utf-8", "surrogateescape") for n, v in pairs}
             for _ in range(rng.randint(1, 2)):
                 key = rng.choice([*document, *PARAM_NAMES[:8]])
                 document[key] = rng.choice(HOSTILE_JSON)

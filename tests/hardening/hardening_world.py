@@ -33,3 +33,4 @@ class World:
     third_party: tuple[str, str]  # needs consent
     public: str  # a public client (PKCE, no secret)
     sp: str
+    initial_token: str  # a reusable RFC 7591 initial access token for POST /register
