@@ -34,3 +34,4 @@ class World:
     public: str  # a public client (PKCE, no secret)
     sp: str
     initial_token: str  # a reusable RFC 7591 initial access token for POST /register
+    stepper: str  # must change the password, then give a TOTP code, when logging in

@@ -1,5 +1,6 @@
 """No input makes the served IdP answer 5xx: hostile variants of real requests to every public
-endpoint of a real `idp serve` (gunicorn), on SQLite and PostgreSQL, signed out and signed in.
+endpoint of a real `idp serve` (gunicorn), on SQLite and PostgreSQL, signed out, signed in and
+half-way through a login.
 
 The endpoints come from the app's url_map, so a new endpoint is fuzzed without touching this
 file; the admin console (``/admin``) has its own fuzz test. Each request starts from one the
@@ -73,8 +74,9 @@ def _csrf(page: requests.Response) -> str:
     return unescape(dict(_HIDDEN.findall(page.text))["csrf_token"])
 
 
-def _states(base: str, world: World) -> tuple[State, State]:
-    """(signed out, signed in): a real sign-in, code flow, consent and chooser requests."""
+def _states(base: str, world: World) -> tuple[State, State, State]:
+    """(signed out, signed in, half-way through a login): a real sign-in, code flow, consent
+    and chooser requests, and a login waiting for a new password and a TOTP code."""
     first_id, first_secret = world.first_party
     third_id, third_secret = world.third_party
     authorize = {"client_id": first_id, "response_type": "code", "redirect_uri": REDIRECT,
@@ -93,6 +95,12 @@ def _states(base: str, world: World) -> tuple[State, State]:
         "username": world.username, "password": PASSWORD})
     assert signed_in.status_code == 303 and "yiwang_sso" in browser.cookies, signed_in.text
     csrf = _csrf(browser.get(f"{base}/account", timeout=10))
+    stepping = requests.Session()
+    halfway = stepping.post(f"{base}/login", allow_redirects=False, timeout=10, data={
+        "csrf_token": _csrf(stepping.get(f"{base}/login", timeout=10)),
+        "username": world.stepper, "password": PASSWORD})
+    assert halfway.headers["Location"].endswith("/login/password"), halfway.text
+    step_csrf = _csrf(stepping.get(f"{base}/login/password", timeout=10))
     answer = browser.get(f"{base}/authorize", allow_redirects=False, timeout=10, params={
         **authorize, "max_age": "", "scope": "openid profile offline_access"})
     code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
@@ -150,15 +158,19 @@ def _states(base: str, world: World) -> tuple[State, State]:
             "/saml/resume": {"req": login_id},
             "/static/<path:filename>": {"<filename>": "style.css"},
         }
-        for rule in ("/login/otp", "/login/password", "/login/entity", "/login/level",
-                     "/account", "/account/mfa/totp", "/account/mfa/totp/remove",
-                     "/account/sessions/end", "/account/sites/revoke", "/account/mfa/codes"):
-            found[rule] = {"csrf_token": csrf, "login": login_id, "site": first_id,
-                           "code": "123456"}
+        for rule in ("/login/entity", "/login/level", "/account", "/account/mfa/totp",
+                     "/account/mfa/totp/remove", "/account/sessions/end",
+                     "/account/sites/revoke", "/account/mfa/codes"):
+            found[rule] = {"csrf_token": csrf, "login": login_id, "site": f"oidc:{first_id}",
+                           "code": "123456", "sid": "x", "authorisation": "x"}
+        found["/login/password"] = {"csrf_token": csrf, "password": "a new passphrase 9",
+                                    "confirm": "a new passphrase 9"}
+        found["/login/otp"] = {"csrf_token": csrf, "code": "123456"}
         return found
 
     return (State(_cookie(anonymous), baselines(anon_csrf)),
-            State(_cookie(browser), baselines(csrf)))
+            State(_cookie(browser), baselines(csrf)),
+            State(_cookie(stepping), baselines(step_csrf)))
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
@@ -167,14 +179,14 @@ def test_no_hostile_request_to_a_public_endpoint_gets_a_5xx(
 ):
     log = tmp_path / "server.log"
     base = serve_idp(idp_env(), log=log)
-    signed_out, signed_in = _states(base, world)
+    states = _states(base, world)
     rng = random.Random(SEED)
     extra = saml_payloads(rng)
     rules = endpoints(app, keep=_public)
     assert {"/authorize", "/token", "/saml/sso", "/login"} <= {e.rule for e in rules}
 
     batches = []
-    for state in (signed_out, signed_in):
+    for state in states:
         fuzzer = Fuzzer(rng, state.baselines, extra_values=extra)
         batch = fuzzer.requests(rules, PER_ENDPOINT, cookie=state.cookie)
         batch.sort(key=lambda r: r.method == "DELETE" or r.target.startswith(_ENDS_SESSION))
