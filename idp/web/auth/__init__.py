@@ -1,20 +1,23 @@
-"""Login, second factor, legal-person chooser, logout (blueprint ``auth``) and "my account"
-(blueprint ``account``). Views are thin: the work is in ``idp.authn`` and ``idp.sso``.
+"""Login, its later steps (new password, second factor, legal-person chooser), logout (blueprint
+``auth``) and "my account" (blueprint ``account``). Views are thin: the work is in ``idp.authn``
+and ``idp.sso``.
 
-Other blueprints read the browser's SSO session with ``idp.sso.web.current_session()`` and send
-people to log in with a ``LoginRequest`` (``/login?login=<id>``).
+The blueprints live in ``blueprints``; importing the view modules here adds their routes, so the
+app factory imports this package. Other blueprints read the browser's SSO session with
+``idp.sso.web.current_session()`` and send people to log in with a ``LoginRequest``
+(``/login?login=<id>``).
 """
 
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-account_bp = Blueprint("account", __name__)
-
-from idp.web.auth import (  # noqa: E402,F401 - register the views
+from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     account,
+    account_mfa,
+    entity_choice,
+    level_required,
     login,
     logout,
-    mfa,
     password_change,
-    steps,
+    second_factor,
 )
+from idp.web.auth.blueprints import account_bp, bp
+
+__all__ = ["account_bp", "bp"]

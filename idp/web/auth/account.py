@@ -10,8 +10,8 @@ from idp.authn.totp import is_enrolled
 from idp.services import services
 from idp.sso.logout import end_session
 from idp.sso.web import current_session
-from idp.web.auth import account_bp
-from idp.web.auth.flow import actor, local_time, see_other
+from idp.web.auth.blueprints import account_bp
+from idp.web.auth.login_flow import actor, local_time, see_other
 from idp.web.i18n import t
 
 

@@ -10,8 +10,8 @@ from idp.authn.pending import PendingLogin, save_pending
 from idp.authn.totp import is_enrolled
 from idp.services import services
 from idp.sso.web import current_session
-from idp.web.auth import bp
-from idp.web.auth.flow import (
+from idp.web.auth.blueprints import bp
+from idp.web.auth.login_flow import (
     actor,
     continue_login,
     door_of,

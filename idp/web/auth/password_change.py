@@ -14,8 +14,8 @@ from idp.accounts.errors import AccountError
 from idp.accounts.service import change_password
 from idp.authn.pending import load_pending
 from idp.services import services
-from idp.web.auth import bp
-from idp.web.auth.flow import actor, continue_login, expired, see_other
+from idp.web.auth.blueprints import bp
+from idp.web.auth.login_flow import actor, continue_login, expired, see_other
 from idp.web.i18n import t
 
 

@@ -11,8 +11,8 @@ from idp.authn.totp import begin_enrolment, confirm_enrolment, is_enrolled, remo
 from idp.services import services
 from idp.sso.establish import level_after
 from idp.sso.web import current_session
-from idp.web.auth import account_bp
-from idp.web.auth.flow import actor, login_request, return_target, see_other
+from idp.web.auth.blueprints import account_bp
+from idp.web.auth.login_flow import actor, login_request, return_target, see_other
 from idp.web.i18n import t
 
 _CODES_CONTEXT = "recovery.show"
