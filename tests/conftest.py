@@ -12,13 +12,16 @@ import os
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -131,6 +134,14 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def db(database_url):
+    """The test's database, as the services open it (repositories and raw SQL take it)."""
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
 # The system Chromium (Debian's package) through Playwright, without `playwright install`;
 # the flags keep it off the network this machine does not have.
 CHROMIUM = "/usr/bin/chromium"
@@ -201,6 +212,24 @@ def idp_env(settings):
 
 
 @pytest.fixture
+def cli(idp_env):
+    """cli(*args, stdin=None, **env) -> click's Result of `idp ...` run in process (click's
+    runner) on the test's settings; env overrides IDP_* variables, and IDP_* variables of the
+    shell running the suite are hidden. An exception the commands do not turn into an error
+    message propagates, failing the test."""
+    from click.testing import CliRunner
+
+    from idp.cli import idp
+
+    def invoke(*args: str, stdin: str | None = None, **env: str):
+        hidden = {name: None for name in os.environ if name.startswith("IDP_")}
+        return CliRunner().invoke(idp, list(args), input=stdin, env={**hidden, **idp_env(**env)},
+                                  catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
 def run_idp():
     """run(args, env, stdin=None): the `idp` console script in a subprocess, output captured."""
 
@@ -259,3 +288,88 @@ def serve_idp(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One request a throwaway server received: path with its query, headers, raw body."""
+
+    method: str
+    path: str
+    headers: Message
+    body: bytes
+
+
+@dataclass
+class ThrowawaySite:
+    """A running throwaway server: its base URL and port, the requests it got in order, and
+    the SNI host name of each TLS handshake."""
+
+    url: str
+    port: int
+    hits: list[Hit] = field(default_factory=list)
+    server_names: list[str | None] = field(default_factory=list)
+
+
+# (status, body) or (status, body, headers); a str body is sent as UTF-8.
+Reply = tuple[int, bytes | str] | tuple[int, bytes | str, Mapping[str, str]]
+
+
+@pytest.fixture
+def http_server() -> Iterator[Callable[..., ThrowawaySite]]:
+    """http_server(answer, tls=None) -> ThrowawaySite: an HTTP server on a free loopback port
+    standing in for a relying party, an SP's metadata host or a back channel; HTTPS when given
+    a server SSLContext. answer maps a path (query left out) to a Reply, looked up at each
+    request so routes may be added once the port is known (other paths get 404), or is a
+    function Hit -> Reply. Every server is stopped at teardown."""
+    servers: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
+
+    def start(answer: Mapping[str, Reply] | Callable[[Hit], Reply],
+              tls: ssl.SSLContext | None = None) -> ThrowawaySite:
+        site = ThrowawaySite("", 0)
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                hit = Hit(self.command, self.path, self.headers, self.rfile.read(length))
+                site.hits.append(hit)
+                if callable(answer):
+                    reply = answer(hit)
+                else:
+                    reply = answer.get(self.path.partition("?")[0], (404, b""))
+                status, body, headers = (*reply, {})[:3]
+                body = body.encode() if isinstance(body, str) else body
+                headers = {"Content-Type": "text/plain; charset=utf-8", **headers}
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:  # the client gave up waiting (a browser's hanging frame)
+                    pass
+
+            do_GET = do_POST = _answer  # noqa: N815 - the http.server API
+
+            def log_message(self, *args) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        scheme = "http"
+        if tls is not None:
+            tls.sni_callback = lambda _sock, name, _ctx: site.server_names.append(name)
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
+            scheme = "https"
+        site.port = server.server_port
+        site.url = f"{scheme}://127.0.0.1:{site.port}"
+        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return site
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -3,23 +3,10 @@
 import json
 from datetime import UTC, datetime
 
-import pytest
-from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from idp.cli import idp
 from keys.algorithms import to_pem
 from keys.certificates import self_signed
-
-
-@pytest.fixture
-def cli(idp_env):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(idp, list(args), env=idp_env(), catch_exceptions=False)
-
-    return invoke
 
 
 def _pair(tmp_path, name: str, bits: int = 2048):
