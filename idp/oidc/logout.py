@@ -25,10 +25,10 @@ from idp.oidc.server import actor, oidc_server
 from idp.services import Services, services
 from idp.sso.logout import FRONTCHANNEL_WAIT_MS, end_session, frontchannel_urls
 from idp.sso.session import SsoSession
-from idp.sso.web import clear_session_cookie, current_session
 from idp.web import csrf
 from idp.web.errors import render_error
 from idp.web.headers import allow_frames
+from idp.web.sso_cookie import clear_session_cookie, current_session
 
 
 class EndSession(EndSessionEndpoint):

@@ -13,8 +13,8 @@ from idp.oidc import pending as pending_requests
 from idp.oidc.responses import authorization_response
 from idp.oidc.server import actor, oidc_server
 from idp.services import services
-from idp.sso.web import current_session
 from idp.web.errors import render_error
+from idp.web.sso_cookie import current_session
 
 # Bounds on what one authorization request may carry (bad input never costs a 500).
 _MAX_PARAMS = 64

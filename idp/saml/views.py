@@ -12,10 +12,10 @@ from idp.saml.errors import SamlError
 from idp.saml.metadata import CACHE_SECONDS, idp_metadata
 from idp.services import services
 from idp.sso.logout import FRONTCHANNEL_WAIT_MS
-from idp.sso.web import clear_session_cookie, current_session
 from idp.web import csrf
 from idp.web.headers import allow_frames
 from idp.web.i18n import t
+from idp.web.sso_cookie import clear_session_cookie, current_session
 
 bp = Blueprint("saml", __name__, url_prefix="/saml")
 

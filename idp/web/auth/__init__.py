@@ -4,7 +4,7 @@ and ``idp.sso``.
 
 The blueprints live in ``blueprints``; importing the view modules here adds their routes, so the
 app factory imports this package. Other blueprints read the browser's SSO session with
-``idp.sso.web.current_session()`` and send people to log in with a ``LoginRequest``
+``idp.web.sso_cookie.current_session()`` and send people to log in with a ``LoginRequest``
 (``/login?login=<id>``).
 """
 

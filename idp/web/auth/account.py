@@ -9,10 +9,10 @@ from idp.authn.recovery import remaining_recovery_codes
 from idp.authn.totp import is_enrolled
 from idp.services import services
 from idp.sso.logout import end_session
-from idp.sso.web import current_session
 from idp.web.auth.blueprints import account_bp
 from idp.web.auth.login_flow import actor, local_time, see_other
 from idp.web.i18n import t
+from idp.web.sso_cookie import current_session
 
 
 def mask_id_number(value: str | None) -> str | None:

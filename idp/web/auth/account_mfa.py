@@ -10,10 +10,10 @@ from idp.accounts.service import get_person
 from idp.authn.totp import begin_enrolment, confirm_enrolment, is_enrolled, remove_totp
 from idp.services import services
 from idp.sso.establish import level_after
-from idp.sso.web import current_session
 from idp.web.auth.blueprints import account_bp
 from idp.web.auth.login_flow import actor, login_request, return_target, see_other
 from idp.web.i18n import t
+from idp.web.sso_cookie import current_session
 
 _CODES_CONTEXT = "recovery.show"
 

@@ -7,10 +7,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from idp.services import services
 from idp.sso.acting import act_for, entities_for
-from idp.sso.web import current_session
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import actor, login_request, return_target, see_other
 from idp.web.i18n import t
+from idp.web.sso_cookie import current_session
 
 
 @bp.get("/login/entity")

@@ -7,9 +7,9 @@ from flask import render_template, request
 
 from idp.accounts.service import get_person
 from idp.services import services
-from idp.sso.web import current_session
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import login_request
+from idp.web.sso_cookie import current_session
 
 
 @bp.get("/login/level")

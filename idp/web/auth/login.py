@@ -9,7 +9,6 @@ from idp.authn.password_login import password_login
 from idp.authn.pending import PendingLogin, save_pending
 from idp.authn.totp import is_enrolled
 from idp.services import services
-from idp.sso.web import current_session
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import (
     actor,
@@ -21,6 +20,7 @@ from idp.web.auth.login_flow import (
     see_other,
 )
 from idp.web.i18n import t
+from idp.web.sso_cookie import current_session
 
 
 @bp.get("/login")

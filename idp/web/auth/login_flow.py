@@ -12,8 +12,8 @@ from idp.services import services
 from idp.sso.establish import establish_session, level_after
 from idp.sso.login_request import LoginRequest, load_login_request
 from idp.sso.session import is_token_id
-from idp.sso.web import current_session, set_session_cookie
 from idp.web.i18n import t
+from idp.web.sso_cookie import current_session, set_session_cookie
 
 DOORS = ("person", "legal")
 CST = timezone(timedelta(hours=8))

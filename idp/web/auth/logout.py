@@ -16,10 +16,10 @@ from clients.saml.registry import get_sp
 from idp.services import services
 from idp.sso.logout import end_session, frontchannel_urls
 from idp.sso.session import SsoSession
-from idp.sso.web import clear_session_cookie, current_session
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import actor
 from idp.web.headers import allow_frames
+from idp.web.sso_cookie import clear_session_cookie, current_session
 
 
 @bp.get("/logout")

@@ -1,7 +1,8 @@
-"""The SSO cookie for blueprints: read the current session, set and clear the cookie.
+"""The SSO cookie of a request and its response: read the session it names, set it, clear it.
 
 Other blueprints (OIDC authorize, SAML SSO, "my account") call ``current_session()``; only the
-login and logout views set or clear the cookie.
+login and logout views set or clear the cookie. HTTP code, so it lives with the web layer; the
+session itself is ``idp.sso.session``.
 """
 
 from __future__ import annotations
