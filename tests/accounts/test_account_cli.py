@@ -3,35 +3,16 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from idp.accounts.identity_numbers import id_number_check_char
-from idp.cli import idp
 
 PASSWORD = "correct horse battery\n"
 
 
 @pytest.fixture
-def run(settings):
-    """Run `idp ...` against the test's database with the settings passed as IDP_* variables."""
-    env = {
-        "IDP_DATABASE_URL": settings.database_url, "IDP_DATA_DIR": str(settings.data_dir),
-        "IDP_KEK": settings.kek, "IDP_STORE_PREFIX": settings.store_prefix,
-        "IDP_ARGON2_MEMORY_KIB": str(settings.argon2_memory_kib),
-        "IDP_ARGON2_TIME_COST": str(settings.argon2_time_cost),
-        "IDP_REDIS_URL": "",
-    }
-
-    def invoke(*args: str, stdin: str | None = None):
-        return CliRunner().invoke(idp, list(args), input=stdin, env=env)
-
-    return invoke
-
-
-@pytest.fixture
-def zhang(run, new_id_number):
+def zhang(cli, new_id_number):
     number = new_id_number()
-    result = run("users", "add-person", "--username", "zhangsan", "--password-stdin",
+    result = cli("users", "add-person", "--username", "zhangsan", "--password-stdin",
                  "--name", "张三", "--id-number", number, "--phone", "13800138000",
                  "--level", "2", "--json", stdin=PASSWORD)
     assert result.exit_code == 0, result.output
@@ -46,10 +27,10 @@ def test_adding_a_person_prints_the_account_with_its_id_number_masked(backend, z
     assert shown["phone"] == "138****8000"
 
 
-def test_the_list_never_shows_a_clear_id_number(backend, run, zhang):
+def test_the_list_never_shows_a_clear_id_number(backend, cli, zhang):
     number, _ = zhang
-    as_json = run("users", "list", "--json")
-    as_text = run("users", "list")
+    as_json = cli("users", "list", "--json")
+    as_text = cli("users", "list")
     assert as_json.exit_code == as_text.exit_code == 0
     assert [p["username"] for p in json.loads(as_json.stdout)] == ["zhangsan"]
     masked = number[:6] + "********" + number[-4:]
@@ -58,34 +39,34 @@ def test_the_list_never_shows_a_clear_id_number(backend, run, zhang):
         assert masked in output
 
 
-def test_a_legal_person_gets_an_agent_until_a_day_and_loses_it(backend, run, zhang,
+def test_a_legal_person_gets_an_agent_until_a_day_and_loses_it(backend, cli, zhang,
                                                                new_id_number, new_credit_code):
     code = new_credit_code()
-    legal = run("users", "add-legal-person", "--name", "一网科技", "--credit-code", code,
+    legal = cli("users", "add-legal-person", "--name", "一网科技", "--credit-code", code,
                 "--representative", "zhangsan", "--json")
     assert legal.exit_code == 0, legal.output
     assert json.loads(legal.stdout) | {"id": None} == {
         "id": None, "name": "一网科技", "credit_code": code, "status": "active",
         "representative": "zhangsan"}
-    run("users", "add-person", "--username", "clerk", "--password-stdin", "--name", "李四",
+    cli("users", "add-person", "--username", "clerk", "--password-stdin", "--name", "李四",
         "--id-number", new_id_number(), stdin=PASSWORD)
-    grant = run("users", "grant-agent", "--credit-code", code, "--username", "clerk",
+    grant = cli("users", "grant-agent", "--credit-code", code, "--username", "clerk",
                 "--valid-until", "2099-06-30", "--json")
     assert grant.exit_code == 0, grant.output
     shown = json.loads(grant.stdout)
     assert shown["role"] == "agent"
     # The last day is the whole of 30 June in China: until 1 July 00:00 +08:00.
     assert shown["valid_until"].startswith("2099-06-30 16:00:00")
-    revoke = run("users", "revoke-agent", "--credit-code", code, "--username", "clerk")
+    revoke = cli("users", "revoke-agent", "--credit-code", code, "--username", "clerk")
     assert (revoke.exit_code, revoke.stdout) == (0, "revoked 1 authorisation(s)\n")
 
 
-def test_an_admin_is_added_with_the_admin_policy(backend, run):
-    weak = run("users", "add-admin", "--username", "ops", "--password-stdin", "--name", "运维",
+def test_an_admin_is_added_with_the_admin_policy(backend, cli):
+    weak = cli("users", "add-admin", "--username", "ops", "--password-stdin", "--name", "运维",
                stdin=PASSWORD)
     assert weak.exit_code == 1
     assert "weak_password" in weak.output and "3 of" in weak.output
-    strong = run("users", "add-admin", "--username", "ops", "--password-stdin", "--name", "运维",
+    strong = cli("users", "add-admin", "--username", "ops", "--password-stdin", "--name", "运维",
                  "--json", stdin="Correct-Horse-42\n")
     assert strong.exit_code == 0, strong.output
     assert json.loads(strong.stdout)["account_class"] == "admin"
@@ -115,21 +96,21 @@ BAD_PERSONS = [
 
 @pytest.mark.parametrize(("extra", "stdin", "reason"), BAD_PERSONS)
 def test_a_bad_person_exits_non_zero_with_its_reason_and_writes_nothing(
-    backend, run, row_counts, new_id_number, extra, stdin, reason
+    backend, cli, row_counts, new_id_number, extra, stdin, reason
 ):
     before = row_counts()
     args = ["--username", "wangwu", "--password-stdin", "--name", "王五",
             "--id-number", new_id_number()]
-    result = run("users", "add-person", *args, *extra, stdin=stdin)
+    result = cli("users", "add-person", *args, *extra, stdin=stdin)
     assert result.exit_code == 1
     assert reason in result.output
     assert row_counts() == before
 
 
-def test_a_password_is_never_taken_from_the_command_line(backend, run, row_counts,
+def test_a_password_is_never_taken_from_the_command_line(backend, cli, row_counts,
                                                          new_id_number):
     before = row_counts()
-    result = run("users", "add-person", "--username", "wangwu", "--name", "王五",
+    result = cli("users", "add-person", "--username", "wangwu", "--name", "王五",
                  "--id-number", new_id_number(), stdin=PASSWORD)
     assert result.exit_code == 1 and "--password-stdin" in result.output
     assert row_counts() == before
@@ -153,11 +134,11 @@ def test_a_password_is_never_taken_from_the_command_line(backend, run, row_count
     ],
 )
 def test_each_refusal_names_its_reason_and_leaves_the_counts(
-    backend, run, zhang, row_counts, new_id_number, new_credit_code, args, reason
+    backend, cli, zhang, row_counts, new_id_number, new_credit_code, args, reason
 ):
     values = {"new_id": new_id_number(), "zhang_id": zhang[0], "code": new_credit_code()}
     before = row_counts()
-    result = run("users", *[a.format(**values) for a in args], stdin=PASSWORD)
+    result = cli("users", *[a.format(**values) for a in args], stdin=PASSWORD)
     assert result.exit_code == 1
     assert reason in result.output
     assert len(result.output.strip().splitlines()) == 1

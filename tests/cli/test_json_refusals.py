@@ -60,11 +60,11 @@ REFUSALS = [
 
 @pytest.mark.parametrize("args, stdin, env, code", REFUSALS,
                          ids=[" ".join(case[0][:2]) + f" -> {case[3]}" for case in REFUSALS])
-def test_a_refusal_with_json_is_one_json_object_on_stdout(run, tmp_path, args, stdin, env,
+def test_a_refusal_with_json_is_one_json_object_on_stdout(cli, tmp_path, args, stdin, env,
                                                           code):
     junk = tmp_path / "junk.txt"
     junk.write_text("not a certificate, a key or metadata\n")
-    result = run(*[a.format(junk=junk) for a in args], "--json", stdin=stdin, **env)
+    result = cli(*[a.format(junk=junk) for a in args], "--json", stdin=stdin, **env)
     assert result.exit_code == 1
     answer = json.loads(result.stdout)
     assert answer == {"error": code, "message": answer["message"]}
@@ -72,20 +72,20 @@ def test_a_refusal_with_json_is_one_json_object_on_stdout(run, tmp_path, args, s
     assert "Error:" not in result.stderr
 
 
-def test_the_refusal_message_is_the_public_description(run):
-    result = run("users", "add-person", "--username", "wangwu", "--password-stdin",
+def test_the_refusal_message_is_the_public_description(cli):
+    result = cli("users", "add-person", "--username", "wangwu", "--password-stdin",
                  "--name", "王五", "--id-number", BAD_ID, "--json", stdin=PASSWORD)
     # The description alone: the code is the "error" member (the text form reads "code: ...").
     assert json.loads(result.stdout)["message"] == (
         "身份证号码校验码错误 / The ID number's check character is wrong")
 
 
-def test_without_json_a_refusal_stays_one_line_on_stderr(run):
-    result = run("clients", "show", "nope")
+def test_without_json_a_refusal_stays_one_line_on_stderr(cli):
+    result = cli("clients", "show", "nope")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.strip() == "Error: no client 'nope'"
 
 
-def test_json_after_a_double_dash_is_an_argument_not_the_option(run):
-    result = run("clients", "show", "--", "--json")
+def test_json_after_a_double_dash_is_an_argument_not_the_option(cli):
+    result = cli("clients", "show", "--", "--json")
     assert result.exit_code == 1 and result.stderr.startswith("Error:")

@@ -6,20 +6,10 @@ import json
 
 import pytest
 import requests
-from click.testing import CliRunner
 from saml_helpers import form_of
 from saml_sps import PySaml2Sp
 
 from clients.saml.registry import get_sp
-from idp.cli import idp as idp_cli
-
-
-@pytest.fixture
-def run(settings):
-    env = {"IDP_ISSUER": settings.issuer, "IDP_DATABASE_URL": settings.database_url,
-           "IDP_DATA_DIR": str(settings.data_dir), "IDP_KEK": settings.kek,
-           "IDP_STORE_PREFIX": settings.store_prefix, "IDP_REDIS_URL": ""}
-    return lambda *args: CliRunner().invoke(idp_cli, list(args), env=env)
 
 
 @pytest.fixture
@@ -30,9 +20,9 @@ def sp_metadata(tmp_path, idp_metadata):
     return sp, path
 
 
-def test_add_saml_registers_an_sp_from_its_metadata_file(run, sp_metadata, svc):
+def test_add_saml_registers_an_sp_from_its_metadata_file(cli, sp_metadata, svc):
     sp, path = sp_metadata
-    result = run("clients", "add-saml", "--metadata-file", str(path), "--name", "不动产登记",
+    result = cli("clients", "add-saml", "--metadata-file", str(path), "--name", "不动产登记",
                  "--department", "自然资源厅", "--attribute", "name", "--min-level", "2",
                  "--json")
     assert result.exit_code == 0, result.output
@@ -43,16 +33,16 @@ def test_add_saml_registers_an_sp_from_its_metadata_file(run, sp_metadata, svc):
     registered = get_sp(svc, sp.entity_id)
     assert registered.department == "自然资源厅" and registered.min_level == 2
     assert registered.allowed_attributes == ["name"] and registered.signing_certs
-    listed = run("clients", "list-saml", "--json")
+    listed = cli("clients", "list-saml", "--json")
     assert [s["entity_id"] for s in json.loads(listed.stdout)] == [sp.entity_id]
 
 
-def test_registering_the_same_sp_twice_needs_replace(run, sp_metadata):
+def test_registering_the_same_sp_twice_needs_replace(cli, sp_metadata):
     _, path = sp_metadata
-    assert run("clients", "add-saml", "--metadata-file", str(path)).exit_code == 0
-    again = run("clients", "add-saml", "--metadata-file", str(path))
+    assert cli("clients", "add-saml", "--metadata-file", str(path)).exit_code == 0
+    again = cli("clients", "add-saml", "--metadata-file", str(path))
     assert again.exit_code == 1 and "already registered" in again.output
-    assert run("clients", "add-saml", "--metadata-file", str(path), "--replace").exit_code == 0
+    assert cli("clients", "add-saml", "--metadata-file", str(path), "--replace").exit_code == 0
 
 
 @pytest.mark.parametrize(("metadata", "reason"), [
@@ -64,20 +54,20 @@ def test_registering_the_same_sp_twice_needs_replace(run, sp_metadata):
      b"</md:SPSSODescriptor></md:EntityDescriptor>", "HTTP-POST"),
     (b"not xml", "well-formed"),
 ])
-def test_bad_metadata_is_refused_with_the_reason(run, tmp_path, metadata, reason):
+def test_bad_metadata_is_refused_with_the_reason(cli, tmp_path, metadata, reason):
     path = tmp_path / "bad.xml"
     path.write_bytes(metadata)
-    result = run("clients", "add-saml", "--metadata-file", str(path))
+    result = cli("clients", "add-saml", "--metadata-file", str(path))
     assert result.exit_code == 1 and reason in result.output
 
 
-def test_a_disabled_sp_gets_an_error_page(run, pysaml2_sp, browser, signed_in):
+def test_a_disabled_sp_gets_an_error_page(cli, pysaml2_sp, browser, signed_in):
     signed_in()
     sp = pysaml2_sp()
-    assert run("clients", "disable-saml", sp.entity_id).exit_code == 0
+    assert cli("clients", "disable-saml", sp.entity_id).exit_code == 0
     page = browser.get(sp.login_url())
     assert page.status_code == 400 and 'id="saml-post"' not in page.text
-    run("clients", "disable-saml", sp.entity_id, "--enable")
+    cli("clients", "disable-saml", sp.entity_id, "--enable")
     assert form_of(browser.get(sp.login_url()))[0] == sp.acs
 
 
@@ -101,10 +91,10 @@ def test_the_idp_metadata_is_signed_and_lists_both_bindings_and_nameid_formats(i
     assert "rsa-sha256" in answer.text and "xml-exc-c14n" in answer.text
 
 
-def test_an_entity_id_over_1024_characters_is_refused(run, tmp_path, sp_metadata):
+def test_an_entity_id_over_1024_characters_is_refused(cli, tmp_path, sp_metadata):
     sp, path = sp_metadata
     long_id = "http://sp.test/" + "x" * 1100
     bad = tmp_path / "long.xml"
     bad.write_bytes(path.read_bytes().replace(sp.entity_id.encode(), long_id.encode()))
-    result = run("clients", "add-saml", "--metadata-file", str(bad))
+    result = cli("clients", "add-saml", "--metadata-file", str(bad))
     assert result.exit_code == 1 and "1024" in result.output
