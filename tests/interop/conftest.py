@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -17,7 +18,6 @@ from interop_helpers import (  # noqa: E402
     POST_LOGOUT,
     REDIRECT,
     USERNAME,
-    BackchannelReceiver,
 )
 
 from clients.registry import register_client  # noqa: E402
@@ -34,11 +34,21 @@ def live(live_app):
     return services, base
 
 
+class BackchannelReceiver:
+    """A relying party's back-channel logout endpoint: the logout tokens POSTed to url."""
+
+    def __init__(self, site) -> None:
+        self.site = site
+        self.url = site.url + "/backchannel"
+
+    @property
+    def tokens(self) -> list[str]:
+        return [parse_qs(hit.body.decode())["logout_token"][0] for hit in self.site.hits]
+
+
 @pytest.fixture
-def receiver():
-    server = BackchannelReceiver()
-    yield server
-    server.close()
+def receiver(http_server):
+    return BackchannelReceiver(http_server({"/backchannel": (200, b"")}))
 
 
 @pytest.fixture

@@ -1,13 +1,10 @@
-"""A browser made of ``requests`` that logs in through the real login form, and a tiny
-relying-party server that records back-channel logout tokens."""
+"""A browser made of ``requests`` that logs in through the real login form."""
 
 from __future__ import annotations
 
 import re
-import threading
 from html import unescape
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import parse_qs, urljoin
+from urllib.parse import urljoin
 
 import requests
 
@@ -41,30 +38,3 @@ def browse(browser: requests.Session, url: str, base: str, username: str, passwo
         assert posted.status_code == 303, posted.text[:300]
         url = urljoin(url, posted.headers["Location"])
     raise AssertionError("too many redirects")
-
-
-class BackchannelReceiver:
-    def __init__(self) -> None:
-        self.tokens: list[str] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                receiver.tokens.append(parse_qs(body)["logout_token"][0])
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/backchannel"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
-                                       daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
