@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,44 +28,23 @@ from idp.sso.session import COOKIE_NAME  # noqa: E402
 
 
 @pytest.fixture
-def rp_site():
+def rp_site(http_server):
     site = RpSite("")
     release = threading.Event()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            site.posts.append(self.rfile.read(length).decode())
-            self.do_GET()
+    def answer(hit) -> tuple[int, str, dict[str, str]]:
+        if hit.method == "POST":
+            site.posts.append(hit.body.decode())
+        path = urlsplit(hit.path).path
+        site.hits.append(path)
+        if path == "/fc-hang":
+            release.wait(HANG_SECONDS)
+        return 200, f"<!doctype html><title>{path}</title><p>{path}</p>", {
+            "Content-Type": "text/html"}
 
-        def do_GET(self):  # noqa: N802
-            path = urlsplit(self.path).path
-            site.hits.append(path)
-            if path == "/fc-hang":
-                release.wait(HANG_SECONDS)
-            body = f"<!doctype html><title>{path}</title><p>{path}</p>".encode()
-            try:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except OSError:  # the browser gave up on the hanging frame
-                pass
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    site.base = f"http://127.0.0.1:{server.server_port}"
+    site.base = http_server(answer).url
     yield site
-    release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    release.set()  # before http_server stops the server
 
 
 @pytest.fixture
