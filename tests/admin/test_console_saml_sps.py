@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import io
-import threading
 from dataclasses import replace
 from urllib.parse import quote
 
@@ -27,27 +25,9 @@ def settings(settings):
 
 
 @pytest.fixture
-def metadata_server():
-    """A local HTTP server that serves METADATA at /metadata.xml."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
-            body = METADATA if self.path == "/metadata.xml" else b""
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "application/xml")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+def metadata_server(http_server):
+    """Base URL of a local HTTP server that serves METADATA at /metadata.xml."""
+    return http_server({"/metadata.xml": (200, METADATA, {"Content-Type": "application/xml"})}).url
 
 
 def test_an_sp_is_registered_from_an_uploaded_metadata_file(console_client):

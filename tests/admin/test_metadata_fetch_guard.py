@@ -4,10 +4,8 @@ one lookup, connected to as vetted, and every redirect is vetted again."""
 from __future__ import annotations
 
 import datetime
-import http.server
 import socket
 import ssl
-import threading
 
 import pytest
 from cryptography import x509
@@ -28,55 +26,17 @@ FORM = {"csrf_token": "test-csrf-token", "reason": "接入人社系统", "depart
         "min_level": "2", "allowed_attributes": ["name", "sub"]}
 
 
-class Server:
-    """A loopback HTTP(S) server: routes map a path to (status, Location or None)."""
-
-    def __init__(self, routes: dict[str, tuple[int, str | None]], tls=None):
-        self.requests: list[tuple[str, str]] = []  # (path, Host header)
-        self.server_names: list[str | None] = []  # SNI of each TLS handshake
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
-                outer.requests.append((self.path, self.headers["Host"]))
-                status, location = routes.get(self.path, (404, None))
-                body = SP_METADATA if status == 200 else b""
-                self.send_response(status)
-                if location:
-                    self.send_header("Location", location)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_port
-        if tls is not None:
-            tls.sni_callback = lambda _sock, name, _ctx: self.server_names.append(name)
-            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
+# Answers of the shared http_server fixture: the SP's metadata, or a redirect.
+METADATA = (200, SP_METADATA)
 
 
-@pytest.fixture
-def serve():
-    """serve(routes, tls=None) -> a running Server, shut down after the test."""
-    servers = []
+def moved(status: int, location: str) -> tuple[int, bytes, dict[str, str]]:
+    return status, b"", {"Location": location}
 
-    def start(routes, tls=None):
-        servers.append(Server(routes, tls))
-        return servers[-1]
 
-    yield start
-    for server in servers:
-        server.close()
+def requested(site) -> list[tuple[str, str]]:
+    """The site's requests as (path, Host header)."""
+    return [(hit.path, hit.headers["Host"]) for hit in site.hits]
 
 
 class ConnectionAttempted(Exception):
@@ -134,8 +94,8 @@ def test_a_host_name_that_resolves_to_loopback_is_refused(no_connections):
 
 
 def test_a_host_name_is_resolved_once_and_connected_to_at_the_vetted_address(
-        serve, monkeypatch):
-    server = serve({"/m.xml": (200, None)})
+        http_server, monkeypatch):
+    server = http_server({"/m.xml": METADATA})
     real, lookups = socket.getaddrinfo, []
 
     def rebinding(host, *args, **kwargs):
@@ -150,11 +110,11 @@ def test_a_host_name_is_resolved_once_and_connected_to_at_the_vetted_address(
     url = f"http://sp.rebind.test:{server.port}/m.xml"
     assert fetch_metadata(url, allow_private=True) == SP_METADATA
     assert lookups == ["sp.rebind.test"]
-    assert server.requests == [("/m.xml", f"sp.rebind.test:{server.port}")]
+    assert requested(server) == [("/m.xml", f"sp.rebind.test:{server.port}")]
 
 
-def test_a_loopback_metadata_url_is_refused_in_the_console_by_default(console_client, serve):
-    server = serve({"/m.xml": (200, None)})
+def test_a_loopback_metadata_url_is_refused_in_the_console_by_default(console_client, http_server):
+    server = http_server({"/m.xml": METADATA})
     client, _ = console_client(Role.SYSTEM_ADMIN)
     url = f"http://127.0.0.1:{server.port}/m.xml"
     page = client.post("/admin/saml/new", data={**FORM, "metadata_url": url})
@@ -163,25 +123,25 @@ def test_a_loopback_metadata_url_is_refused_in_the_console_by_default(console_cl
                       json={"metadata_url": url, "reason": "r", "department": "人社厅"})
     assert api.status_code == 400 and api.get_json()["error"] == "fetch_failed"
     assert REFUSED in api.get_json()["error_description"]
-    assert server.requests == []
+    assert requested(server) == []
     listed = client.get("/admin/api/relying-parties").get_json()["relying_parties"]
     assert [rp for rp in listed if rp["kind"] == "saml"] == []
 
 
-def test_up_to_three_redirects_are_followed(serve):
-    routes = {"/a": (301, "/b"), "/c": (307, "d"), "/d": (200, None)}
-    server = serve(routes)
-    routes["/b"] = (302, f"http://127.0.0.1:{server.port}/c")  # an absolute Location too
+def test_up_to_three_redirects_are_followed(http_server):
+    routes = {"/a": moved(301, "/b"), "/c": moved(307, "d"), "/d": METADATA}
+    server = http_server(routes)
+    routes["/b"] = moved(302, f"http://127.0.0.1:{server.port}/c")  # an absolute Location too
     assert fetch_metadata(f"http://127.0.0.1:{server.port}/a", allow_private=True) == SP_METADATA
-    assert [path for path, _ in server.requests] == ["/a", "/b", "/c", "/d"]
+    assert [path for path, _ in requested(server)] == ["/a", "/b", "/c", "/d"]
 
 
-def test_a_fourth_redirect_is_refused(serve):
-    server = serve({"/a": (302, "/b"), "/b": (302, "/c"), "/c": (302, "/d"), "/d": (302, "/e"),
-                    "/e": (200, None)})
+def test_a_fourth_redirect_is_refused(http_server):
+    server = http_server({"/a": moved(302, "/b"), "/b": moved(302, "/c"),
+                          "/c": moved(302, "/d"), "/d": moved(302, "/e"), "/e": METADATA})
     assert refused(f"http://127.0.0.1:{server.port}/a", allow_private=True) == (
         "重定向超过 3 次 / more than 3 redirects")
-    assert [path for path, _ in server.requests] == ["/a", "/b", "/c", "/d"]
+    assert [path for path, _ in requested(server)] == ["/a", "/b", "/c", "/d"]
 
 
 @pytest.mark.parametrize(("location", "problem"), [
@@ -189,16 +149,16 @@ def test_a_fourth_redirect_is_refused(serve):
     ("http://[::ffff:169.254.169.254]/", REFUSED),
     ("file:///etc/passwd", NOT_HTTP),
 ])
-def test_a_redirect_is_vetted_like_the_first_url(serve, location, problem):
-    server = serve({"/a": (302, location)})
+def test_a_redirect_is_vetted_like_the_first_url(http_server, location, problem):
+    server = http_server({"/a": moved(302, location)})
     assert refused(f"http://127.0.0.1:{server.port}/a", allow_private=True) == problem
 
 
-def test_a_redirect_from_a_public_host_to_loopback_is_refused(serve, monkeypatch):
+def test_a_redirect_from_a_public_host_to_loopback_is_refused(http_server, monkeypatch):
     """sp.example.gov.cn resolves to a public address, which this test routes to its server."""
-    routes = {"/m.xml": (200, None)}
-    server = serve(routes)
-    routes["/a"] = (302, f"http://127.0.0.1:{server.port}/m.xml")
+    routes = {"/m.xml": METADATA}
+    server = http_server(routes)
+    routes["/a"] = moved(302, f"http://127.0.0.1:{server.port}/m.xml")
     public = "93.184.215.14"
     real_lookup, real_connect = socket.getaddrinfo, socket.create_connection
 
@@ -212,11 +172,11 @@ def test_a_redirect_from_a_public_host_to_loopback_is_refused(serve, monkeypatch
     monkeypatch.setattr(socket, "getaddrinfo", lookup)
     monkeypatch.setattr(socket, "create_connection", connect)
     assert refused(f"http://sp.example.gov.cn:{server.port}/a") == REFUSED
-    assert server.requests == [("/a", f"sp.example.gov.cn:{server.port}")]
+    assert requested(server) == [("/a", f"sp.example.gov.cn:{server.port}")]
 
 
-def test_a_body_over_the_limit_is_refused(serve):
-    server = serve({"/m.xml": (200, None)})
+def test_a_body_over_the_limit_is_refused(http_server):
+    server = http_server({"/m.xml": METADATA})
     with pytest.raises(AdminError) as caught:
         fetch_metadata(f"http://127.0.0.1:{server.port}/m.xml", allow_private=True, limit=10)
     assert caught.value.description_en == "元数据过大 / metadata larger than 10 bytes"
@@ -260,12 +220,12 @@ def tls(tmp_path, monkeypatch):
     return context
 
 
-def test_https_checks_the_certificate_against_the_url_host_name(serve, tls):
-    server = serve({"/m.xml": (200, None)}, tls=tls)
+def test_https_checks_the_certificate_against_the_url_host_name(http_server, tls):
+    server = http_server({"/m.xml": METADATA}, tls=tls)
     url = f"https://localhost:{server.port}/m.xml"
     assert fetch_metadata(url, allow_private=True) == SP_METADATA
     assert server.server_names == ["localhost"]
-    assert server.requests == [("/m.xml", f"localhost:{server.port}")]
+    assert requested(server) == [("/m.xml", f"localhost:{server.port}")]
     by_address = f"https://127.0.0.1:{server.port}/m.xml"  # the certificate names localhost only
     assert refused(by_address, allow_private=True) == (
         "无法获取元数据 / fetch failed: SSLCertVerificationError")
