@@ -1,38 +1,30 @@
 """Console fixtures: the app's services, administrators of each role, a signed-in client,
-and a relying party and a citizen to act on.
+and a relying party and a citizen to act on (the helpers they use are in admin_helpers.py).
 
 HTTP tests sign in by writing the console session's keys into the Flask session (the OIDC
-sign-in itself is driven end to end by tests/admin_browser and test_signin.py).
+sign-in itself is driven end to end by browser/ and test_console_signin.py).
 """
 
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 
 from admin.principal import Admin
 from admin.roles import Role, assign_role, grants_of
-from admin.web import session as console
 from clients.registry import register_client
 from idp.accounts import service as accounts
 from idp.accounts.enums import AccountClass
-from idp.accounts.identity_numbers import id_number_check_char
 from idp.audit import SYSTEM_ACTOR, Actor
+from tests.admin.admin_helpers import ADMIN_PASSWORD, SP_METADATA, new_id_number, sign_in
 
-ADMIN_PASSWORD = "Correct-horse-42-battery"
-_serial = itertools.count(1)
+_serial = itertools.count(1)  # usernames
 
 
 @pytest.fixture
 def services(app):
     return app.extensions["yiwang"]
-
-
-def new_id_number() -> str:
-    first17 = f"33010619850312{next(_serial) % 1000:03d}"
-    return first17 + id_number_check_char(first17)
 
 
 @pytest.fixture
@@ -51,16 +43,6 @@ def make_admin(services):
         return Admin(person.id, person.username, grants, Actor("127.0.0.1", "pytest"))
 
     return make
-
-
-def sign_in(client, admin: Admin) -> str:
-    """Give the test client a live console session for admin; returns its CSRF token."""
-    now = int(time.time())
-    with client.session_transaction() as session:
-        session[console.KEY] = {"account_id": admin.account_id, "username": admin.username,
-                                "started": now, "seen": now}
-        session["csrf"] = "test-csrf-token"
-    return "test-csrf-token"
 
 
 @pytest.fixture
@@ -98,31 +80,6 @@ def citizen(services):
     return accounts.create_person(
         services, SYSTEM_ACTOR, username=f"citizen{next(_serial)}", password="citizen-pass-123",
         name="张三", id_number=new_id_number(), assurance_level=2)
-
-
-def enrol_totp(services, account_id: str, username: str) -> str:
-    """Enrol a TOTP second factor for the account; returns its secret (for pyotp)."""
-    import pyotp
-
-    from idp.authn.totp import begin_enrolment, confirm_enrolment
-
-    secret = begin_enrolment(services, account_id, username).secret
-    earlier = time.time() - 60  # enrol on an earlier step: the login's code is then unused
-    codes = confirm_enrolment(services, account_id, pyotp.TOTP(secret).at(earlier),
-                              SYSTEM_ACTOR, now=earlier)
-    assert codes, "TOTP enrolment failed"
-    return secret
-
-
-SP_ENTITY = "https://hr.example.gov.cn/saml"
-SP_METADATA = f"""<?xml version="1.0"?>
-<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{SP_ENTITY}">
-  <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-    <md:AssertionConsumerService index="0"
-        Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
-        Location="https://hr.example.gov.cn/saml/acs"/>
-  </md:SPSSODescriptor>
-</md:EntityDescriptor>""".encode()
 
 
 @pytest.fixture

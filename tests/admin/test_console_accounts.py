@@ -9,7 +9,7 @@ from idp.accounts import service as accounts
 from idp.accounts.identity_numbers import credit_code_check_char
 from idp.audit import SYSTEM_ACTOR, Actor, AuditEvent, EventType, Outcome, record
 from idp.authn.lockout import Lockout, subject_for
-from tests.admin.conftest import new_id_number
+from tests.admin.admin_helpers import new_id_number
 
 CSRF = {"csrf_token": "test-csrf-token"}
 REASON = {"reason": "本人来电申请", **CSRF}

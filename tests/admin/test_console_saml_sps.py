@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from admin.roles import Role
 from idp.audit import AuditEvent, EventType
-from tests.admin.conftest import SP_ENTITY, SP_METADATA
+from tests.admin.admin_helpers import SP_ENTITY, SP_METADATA
 
 ENTITY, METADATA = SP_ENTITY, SP_METADATA
 FORM = {"csrf_token": "test-csrf-token", "reason": "接入人社系统", "department": "人社厅",

@@ -12,7 +12,7 @@ import requests
 
 from admin.first_party import CONSOLE_NAME, find_console_client
 from admin.roles import Role
-from tests.admin.conftest import ADMIN_PASSWORD, enrol_totp
+from tests.admin.admin_helpers import ADMIN_PASSWORD, enrol_totp
 
 
 def _csrf(html: str) -> str:

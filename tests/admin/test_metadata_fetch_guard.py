@@ -17,7 +17,7 @@ from admin.errors import AdminError
 from admin.fetch import fetch_metadata
 from admin.roles import Role
 from idp.settings import Settings, SettingsError
-from tests.admin.conftest import SP_METADATA
+from tests.admin.admin_helpers import SP_METADATA
 
 REFUSED = ("元数据地址指向内网、本机或保留地址 / the metadata URL points to a private, loopback "
            "or reserved address")

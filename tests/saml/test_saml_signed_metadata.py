@@ -22,7 +22,7 @@ from idp.audit import SYSTEM_ACTOR
 from idp.saml.signatures import Signer
 from idp.saml.sp_metadata import import_sp
 from idp.settings import Settings, SettingsError
-from tests.admin.conftest import ADMIN_PASSWORD, sign_in
+from tests.admin.admin_helpers import ADMIN_PASSWORD, sign_in
 
 ENTITY = "https://tax.example.gov.cn/saml"
 ACS = "https://tax.example.gov.cn/saml/acs"

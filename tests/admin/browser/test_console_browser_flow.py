@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from admin.roles import Role
-from tests.admin.conftest import ADMIN_PASSWORD, enrol_totp
+from tests.admin.admin_helpers import ADMIN_PASSWORD, enrol_totp
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
