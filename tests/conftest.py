@@ -135,6 +135,12 @@ def client(app):
 
 
 @pytest.fixture
+def svc(app):
+    """The app's services (what the views reach through app.extensions)."""
+    return app.extensions["yiwang"]
+
+
+@pytest.fixture
 def db(database_url):
     """The test's database, as the services open it (repositories and raw SQL take it)."""
     database = Database(database_url)

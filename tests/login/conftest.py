@@ -1,41 +1,32 @@
-"""Fixtures of the login tests: people and organisations, and a browser-like login helper."""
+"""Fixtures of the login tests: people and organisations, the login form as a browser posts
+it (shared with tests/sso, from login_helpers.py), TOTP codes at chosen steps, and a phone-sized
+Chromium page for the real pages."""
 
 from __future__ import annotations
 
-import itertools
 import re
+import time
 from collections.abc import Callable
+from pathlib import Path
 
+import pyotp
 import pytest
-from sqlalchemy import select
 
 from idp.accounts import service
-from idp.accounts.identity_numbers import credit_code_check_char, id_number_check_char
-from idp.audit import SYSTEM_ACTOR, AuditEvent
-from idp.sso.session import COOKIE_NAME
+from idp.accounts.identity_numbers import credit_code_check_char
+from idp.audit import SYSTEM_ACTOR
+from tests.login.login_helpers import (  # noqa: F401 - fixtures shared with tests/sso
+    PASSWORD,
+    csrf,
+    csrf_of,
+    events,
+    login,
+    person,
+    serial,
+    sso_token,
+)
 
-PASSWORD = "correct horse battery"
-_serial = itertools.count(1)
-
-
-@pytest.fixture
-def svc(app):
-    return app.extensions["yiwang"]
-
-
-@pytest.fixture
-def person(svc) -> Callable:
-    """Create a citizen: person("alice", level=2)."""
-
-    def add(username: str, level: int = 2, phone: str | None = "13812345678", **extra):
-        first17 = f"110105198{next(_serial) % 10}0101{next(_serial) % 1000:03d}"
-        return service.create_person(
-            svc, SYSTEM_ACTOR, username=username, password=PASSWORD, name="张三",
-            id_number=first17 + id_number_check_char(first17), phone=phone,
-            assurance_level=level, **extra,
-        )
-
-    return add
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "login"
 
 
 @pytest.fixture
@@ -43,7 +34,7 @@ def organisation(svc) -> Callable:
     """Create a legal person represented by username: organisation("某某公司", "alice")."""
 
     def add(name: str, representative: str):
-        first17 = f"91330100MA{next(_serial) % 10_000_000:07d}"
+        first17 = f"91330100MA{next(serial) % 10_000_000:07d}"
         return service.create_legal_person(
             svc, SYSTEM_ACTOR, name=name, credit_code=first17 + credit_code_check_char(first17),
             representative_username=representative,
@@ -52,50 +43,56 @@ def organisation(svc) -> Callable:
     return add
 
 
-def csrf_of(page) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+# Second factors.
+
+@pytest.fixture
+def alice(svc):
+    return service.create_person(svc, SYSTEM_ACTOR, username="alice", password=PASSWORD,
+                                 name="张三", id_number="11010519491231002X", assurance_level=2)
 
 
 @pytest.fixture
-def login(client) -> Callable:
-    """GET the form (for its CSRF token) then POST it, as a browser does; returns the POST."""
+def enrol(client) -> Callable:
+    """Enrol TOTP from the account page; returns (secret, recovery codes shown)."""
 
-    def submit(username: str, password: str = PASSWORD, *, door: str | None = None,
-               login_id: str | None = None, browser=None, **environ):
-        browser = browser or client
-        query = {k: v for k, v in (("door", door), ("login", login_id)) if v}
-        form = browser.get("/login", query_string=query, environ_base=environ)
-        data = {"csrf_token": csrf_of(form), "username": username, "password": password,
-                "door": door or "person", **({"login": login_id} if login_id else {})}
-        return browser.post("/login", data=data, environ_base=environ)
+    def run() -> tuple[str, list[str]]:
+        page = client.get("/account/mfa/totp")
+        secret = re.search(r"<code>([A-Z2-7 ]+)</code>", page.get_data(as_text=True))[1]
+        secret = secret.replace(" ", "")
+        done = client.post("/account/mfa/totp", data={
+            "csrf_token": csrf_of(page), "code": code_at(secret, 0)})
+        shown = client.get(done.headers["Location"]).get_data(as_text=True)
+        return secret, re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", shown)
 
-    return submit
+    return run
 
 
-@pytest.fixture
-def sso_token(client) -> Callable:
-    """The SSO cookie's value in a test client (the default one), or None."""
-
-    def value(browser=None) -> str | None:
-        cookie = (browser or client).get_cookie(COOKIE_NAME)
-        return cookie.value if cookie else None
-
-    return value
+def code_at(secret: str, steps_from_now: int) -> str:
+    """The code of the time step this many steps from now (the server accepts -1..+1)."""
+    return pyotp.TOTP(secret).at(time.time() + 30 * steps_from_now)
 
 
 @pytest.fixture
-def events(svc) -> Callable:
-    """The audit events of one type, oldest first."""
+def code() -> Callable:
+    return code_at
 
-    def of(type_: str) -> list[AuditEvent]:
-        with svc.db.session() as session:
-            return list(session.scalars(
-                select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.id)
-            ))
 
-    return of
+# The real pages in Chromium.
+
+@pytest.fixture
+def phone(chromium):
+    """A phone-sized page (iPhone 12-like viewport), Chinese."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                   device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
-def csrf() -> Callable:
-    return csrf_of
+def shot():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> None:
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    return take

@@ -20,11 +20,12 @@ def _credit_code() -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def test_a_person_logs_in_on_a_phone_and_sees_their_account(live_app, idp_cli, phone, shot):
+def test_a_person_logs_in_on_a_phone_and_sees_their_account(live_app, cli, phone, shot):
     _, base = live_app
-    idp_cli("users", "add-person", "--username", "zhangsan", "--password-stdin",
-            "--name", "张三", "--id-number", _id_number("123"), "--phone", "13912345678",
-            "--level", "2", "--json", stdin=PASSWORD + "\n")
+    added = cli("users", "add-person", "--username", "zhangsan", "--password-stdin",
+                "--name", "张三", "--id-number", _id_number("123"), "--phone", "13912345678",
+                "--level", "2", "--json", stdin=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
     phone.goto(f"{base}/login")
     assert phone.locator("a.active").inner_text() == "个人办事"
     shot(phone, "01-login-person")
@@ -49,14 +50,17 @@ def test_a_person_logs_in_on_a_phone_and_sees_their_account(live_app, idp_cli, p
 
 
 def test_a_representative_logs_in_by_the_legal_door_and_acts_for_the_company(
-    live_app, idp_cli, phone, shot
+    live_app, cli, phone, shot
 ):
     _, base = live_app
-    idp_cli("users", "add-person", "--username", "lisi", "--password-stdin", "--name", "李四",
-            "--id-number", _id_number("456"), "--level", "2", "--json", stdin=PASSWORD + "\n")
+    added = cli("users", "add-person", "--username", "lisi", "--password-stdin", "--name", "李四",
+                "--id-number", _id_number("456"), "--level", "2", "--json",
+                stdin=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
     code = _credit_code()
-    idp_cli("users", "add-legal-person", "--name", "杭州西湖示例科技有限公司",
-            "--credit-code", code, "--representative", "lisi", "--json")
+    added = cli("users", "add-legal-person", "--name", "杭州西湖示例科技有限公司",
+                "--credit-code", code, "--representative", "lisi", "--json")
+    assert added.exit_code == 0, added.output
     phone.goto(f"{base}/login")
     phone.click("text=法人办事")
     assert "法人用户登录" in phone.content()
