@@ -11,11 +11,12 @@ from __future__ import annotations
 from admin import roles
 from admin.principal import Admin
 from admin.roles import Forbidden, Permission
+from idp.services import Services
 
 Refused = Forbidden
 
 
-def load_grants(services, account_id: str) -> list[roles.Grant]:
+def load_grants(services: Services, account_id: str) -> list[roles.Grant]:
     with services.db.session() as session:
         return roles.grants_of(session, account_id)
 

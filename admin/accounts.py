@@ -23,6 +23,7 @@ from idp.accounts.models import Person
 from idp.audit import EventType
 from idp.audit.record import AuditEvent
 from idp.authn.lockout import Block, Lockout, subject_for, unlock
+from idp.services import Services
 from idp.sso.logout import end_session
 from idp.sso.session import SsoSession
 
@@ -41,7 +42,7 @@ class PersonOverview:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def search_persons(services, admin: Admin, query: str) -> list[Person]:
+def search_persons(services: Services, admin: Admin, query: str) -> list[Person]:
     """Persons by ID number (exact, blind index), username prefix, or exact name."""
     require(admin, Permission.ACCOUNTS_SEARCH)
     text = (query or "").strip()[:64]
@@ -61,7 +62,7 @@ def search_persons(services, admin: Admin, query: str) -> list[Person]:
         return list(session.scalars(stmt))
 
 
-def overview(services, admin: Admin, person_id: str) -> PersonOverview:
+def overview(services: Services, admin: Admin, person_id: str) -> PersonOverview:
     require(admin, Permission.ACCOUNTS_VIEW)
     person = accounts.get_person(services, person_id)
     if person is None:
@@ -79,14 +80,14 @@ def overview(services, admin: Admin, person_id: str) -> PersonOverview:
     )
 
 
-def _person(services, person_id: str) -> Person:
+def _person(services: Services, person_id: str) -> Person:
     person = accounts.get_person(services, person_id)
     if person is None:
         raise AdminError("not_found", status=404)
     return person
 
 
-def unlock_account(services, admin: Admin, person_id: str, reason: str | None) -> None:
+def unlock_account(services: Services, admin: Admin, person_id: str, reason: str | None) -> None:
     why = need_reason(reason)
     require(admin, Permission.ACCOUNTS_UNLOCK)
     person = _person(services, person_id)
@@ -96,7 +97,7 @@ def unlock_account(services, admin: Admin, person_id: str, reason: str | None) -
                       account_id=person.id)
 
 
-def force_logout(services, admin: Admin, person_id: str, reason: str | None) -> int:
+def force_logout(services: Services, admin: Admin, person_id: str, reason: str | None) -> int:
     """End every SSO session of the person (relying parties are told); how many ended."""
     why = need_reason(reason)
     require(admin, Permission.ACCOUNTS_FORCE_LOGOUT)
@@ -112,7 +113,7 @@ def force_logout(services, admin: Admin, person_id: str, reason: str | None) -> 
 
 
 def revoke_authorisation(
-    services, admin: Admin, person_id: str, credit_code: str, reason: str | None
+    services: Services, admin: Admin, person_id: str, credit_code: str, reason: str | None
 ) -> int:
     """Revoke the person's agent authorisation for a legal person; how many grants ended."""
     why = need_reason(reason)

@@ -20,13 +20,14 @@ from admin.trail import record_action
 from idp.accounts.service import find_person_by_username
 from idp.audit import EventType, Outcome, formats, query
 from idp.audit.query import AuditFilter, Cursor, Page
+from idp.services import Services
 
 CST = timezone(timedelta(hours=8))
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
 FILTER_FIELDS = ("since", "until", "account", "client_id", "ip", "type", "outcome")
 
 
-def parse_filter(services, args: Mapping[str, str]) -> AuditFilter:
+def parse_filter(services: Services, args: Mapping[str, str]) -> AuditFilter:
     """An AuditFilter from the page's (or API's) parameters; AdminError on a malformed one."""
     def text(name: str, limit: int = 128) -> str | None:
         value = (args.get(name) or "").strip()
@@ -55,7 +56,7 @@ def _time(value: str | None, name: str) -> datetime | None:
         raise AdminError("bad_input", f"{name}: {exc}") from exc
 
 
-def _account(services, value: str | None) -> str | None:
+def _account(services: Services, value: str | None) -> str | None:
     """A username is looked up; anything else is taken as an account id."""
     if value is None:
         return None
@@ -64,7 +65,7 @@ def _account(services, value: str | None) -> str | None:
 
 
 def search(
-    services, admin: Admin, filter: AuditFilter, cursor: str | None, limit: int = 50
+    services: Services, admin: Admin, filter: AuditFilter, cursor: str | None, limit: int = 50
 ) -> Page:
     require(admin, Permission.AUDIT_READ)
     after = None
@@ -77,7 +78,7 @@ def search(
         return query.search(session, filter, after, limit)
 
 
-def export(services, admin: Admin, filter: AuditFilter, fmt: str) -> Iterator[str]:
+def export(services: Services, admin: Admin, filter: AuditFilter, fmt: str) -> Iterator[str]:
     """The lines of the export file (CSV or JSON Lines), streamed batch by batch."""
     require(admin, Permission.AUDIT_EXPORT)
     if fmt not in formats.FORMATS:

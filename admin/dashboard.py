@@ -19,6 +19,7 @@ from idp.audit import EventType, Outcome
 from idp.audit.alerts import Alert, recent_alerts
 from idp.audit.record import AuditEvent
 from idp.db import utcnow
+from idp.services import Services
 
 TOP = 10
 SESSION_SCAN_CAP = 2000
@@ -45,7 +46,7 @@ def _hour_bucket(dialect: str):
     return func.strftime("%Y-%m-%d %H", AuditEvent.at)
 
 
-def build(services, admin: Admin, now: datetime | None = None) -> Dashboard:
+def build(services: Services, admin: Admin, now: datetime | None = None) -> Dashboard:
     require(admin, Permission.DASHBOARD_VIEW)
     now = now or utcnow()
     first = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from clients import registry
 from clients.models import OidcClient
 from idp.audit import SYSTEM_ACTOR
+from idp.services import Services
 
 CONSOLE_NAME = "管理控制台"
 CONSOLE_KEY = "console"  # its ``builtin`` key
@@ -24,7 +25,7 @@ def redirect_uri(issuer: str) -> str:
     return issuer + CALLBACK_PATH
 
 
-def find_console_client(services) -> OidcClient | None:
+def find_console_client(services: Services) -> OidcClient | None:
     return registry.get_builtin(services, CONSOLE_KEY)
 
 
@@ -32,7 +33,7 @@ def is_console_client(client: OidcClient) -> bool:
     return client.builtin == CONSOLE_KEY
 
 
-def ensure_console_client(services) -> str:
+def ensure_console_client(services: Services) -> str:
     """The console's client_id, registering the client when it is missing."""
     uri = redirect_uri(services.settings.issuer)
     client = registry.ensure_builtin(services, CONSOLE_KEY, {

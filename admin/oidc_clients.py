@@ -20,6 +20,7 @@ from clients import registry
 from clients.metadata import audit_view, changes
 from clients.models import OidcClient
 from clients.validation import validate_metadata
+from idp.services import Services
 
 
 def _load(session, client_id: str) -> OidcClient:
@@ -43,7 +44,7 @@ def _with_own_department(admin: Admin, metadata: Mapping[str, Any]) -> Mapping[s
     return metadata
 
 
-def get_client(services, admin: Admin, client_id: str) -> OidcClient:
+def get_client(services: Services, admin: Admin, client_id: str) -> OidcClient:
     with services.db.session() as session:
         client = _load(session, client_id)
     require(admin, Permission.RP_VIEW, client.department)
@@ -51,7 +52,7 @@ def get_client(services, admin: Admin, client_id: str) -> OidcClient:
 
 
 def register(
-    services, admin: Admin, metadata: Mapping[str, Any], reason: str | None
+    services: Services, admin: Admin, metadata: Mapping[str, Any], reason: str | None
 ) -> tuple[OidcClient, str | None]:
     """A new client; returns it and its secret (shown once, never stored in clear)."""
     why = need_reason(reason)
@@ -66,7 +67,8 @@ def register(
 
 
 def update(
-    services, admin: Admin, client_id: str, metadata: Mapping[str, Any], reason: str | None
+    services: Services, admin: Admin, client_id: str, metadata: Mapping[str, Any],
+    reason: str | None,
 ) -> tuple[OidcClient, str | None]:
     """Change a client's policy (merged into its current metadata)."""
     why = need_reason(reason)
@@ -86,7 +88,7 @@ def update(
 
 
 def set_disabled(
-    services, admin: Admin, client_id: str, disabled: bool, reason: str | None
+    services: Services, admin: Admin, client_id: str, disabled: bool, reason: str | None
 ) -> OidcClient:
     why = need_reason(reason)
     client = get_client(services, admin, client_id)
@@ -101,7 +103,7 @@ def set_disabled(
     return client
 
 
-def rotate_secret(services, admin: Admin, client_id: str, reason: str | None) -> str:
+def rotate_secret(services: Services, admin: Admin, client_id: str, reason: str | None) -> str:
     """A new secret replacing the old one at once (shown once)."""
     why = need_reason(reason)
     client = get_client(services, admin, client_id)

@@ -13,6 +13,7 @@ from admin.principal import Admin
 from admin.roles import Permission
 from clients import registry
 from clients.saml import registry as saml_registry
+from idp.services import Services
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class RelyingParty:
     disabled: bool
 
 
-def list_relying_parties(services, admin: Admin, query: str = "") -> list[RelyingParty]:
+def list_relying_parties(services: Services, admin: Admin, query: str = "") -> list[RelyingParty]:
     """Every relying party this administrator may read, matching query (name, id, department)."""
     rows = [
         RelyingParty("oidc", c.client_id, c.name, c.department, c.min_level, c.disabled)

@@ -6,6 +6,7 @@ import click
 
 from admin.roles import Role, RoleConflict, assign_role, grants_of, revoke_role
 from idp.commands import CliError, emit, with_services
+from idp.services import Services
 
 
 @click.group()
@@ -13,7 +14,7 @@ def admin() -> None:
     """Administrators and their roles (separation of duties)."""
 
 
-def _account_id(services, username: str | None, account_id: str | None) -> str:
+def _account_id(services: Services, username: str | None, account_id: str | None) -> str:
     if bool(username) == bool(account_id):
         raise CliError("give exactly one of --username and --account-id", code="usage_error")
     if account_id:
@@ -49,7 +50,7 @@ def _options(options):
 @_options(_WHO + _ROLE)
 @click.option("--json", "as_json", is_flag=True)
 @with_services
-def grant_role(services, username, account_id, role, department, as_json) -> None:
+def grant_role(services: Services, username, account_id, role, department, as_json) -> None:
     """Give an account an admin role (refused if it would mix separated duties)."""
     target = _account_id(services, username, account_id)
     try:
@@ -64,7 +65,8 @@ def grant_role(services, username, account_id, role, department, as_json) -> Non
 @_options(_WHO + _ROLE)
 @click.option("--json", "as_json", is_flag=True)
 @with_services
-def revoke_role_command(services, username, account_id, role, department, as_json) -> None:
+def revoke_role_command(services: Services, username, account_id, role, department,
+                        as_json) -> None:
     """Take an admin role away."""
     target = _account_id(services, username, account_id)
     if not revoke_role(services.db, account_id=target, role=Role(role), department=department):
@@ -77,7 +79,7 @@ def revoke_role_command(services, username, account_id, role, department, as_jso
 @_options(_WHO)
 @click.option("--json", "as_json", is_flag=True)
 @with_services
-def roles_command(services, username, account_id, as_json) -> None:
+def roles_command(services: Services, username, account_id, as_json) -> None:
     """List an account's admin roles."""
     target = _account_id(services, username, account_id)
     with services.db.session() as session:

@@ -22,6 +22,7 @@ from clients.saml.models import ServiceProvider
 from idp.audit import EventType, record
 from idp.claims import KNOWN_CLAIMS
 from idp.saml.sp_metadata import import_sp
+from idp.services import Services
 
 POLICY = ("name", "department", "allowed_attributes", "min_level", "sign_response",
           "encrypt_assertions")
@@ -31,7 +32,7 @@ def _view(sp: ServiceProvider) -> dict[str, Any]:
     return {**{f: getattr(sp, f) for f in POLICY}, "disabled": sp.disabled}
 
 
-def get_sp(services, admin: Admin, entity_id: str) -> ServiceProvider:
+def get_sp(services: Services, admin: Admin, entity_id: str) -> ServiceProvider:
     sp = registry.get_sp(services, entity_id)
     if sp is None:
         raise AdminError("not_found", status=404)
@@ -40,7 +41,7 @@ def get_sp(services, admin: Admin, entity_id: str) -> ServiceProvider:
 
 
 def register(
-    services, admin: Admin, xml_bytes: bytes, reason: str | None, *,
+    services: Services, admin: Admin, xml_bytes: bytes, reason: str | None, *,
     department: str | None = None, name: str | None = None,
     allowed_attributes: list[str] | None = None, min_level: int = 1,
 ) -> ServiceProvider:
@@ -65,7 +66,7 @@ def register(
 
 
 def update_policy(
-    services, admin: Admin, entity_id: str, values: Mapping[str, Any], reason: str | None
+    services: Services, admin: Admin, entity_id: str, values: Mapping[str, Any], reason: str | None
 ) -> ServiceProvider:
     why = need_reason(reason)
     wanted = _clean(values)
@@ -88,7 +89,7 @@ def update_policy(
 
 
 def set_disabled(
-    services, admin: Admin, entity_id: str, disabled: bool, reason: str | None
+    services: Services, admin: Admin, entity_id: str, disabled: bool, reason: str | None
 ) -> None:
     why = need_reason(reason)
     sp = get_sp(services, admin, entity_id)

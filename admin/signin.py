@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
 from admin.first_party import redirect_uri
+from idp.services import Services
 
 TIMEOUT_SECONDS = 5
 REQUIRED_ACR = "3"
@@ -68,7 +69,7 @@ def begin(issuer: str, client_id: str, authorization_endpoint: str) -> tuple[Att
 
 
 def finish(
-    services, attempt: Attempt, args: dict[str, str], token_endpoint: str
+    services: Services, attempt: Attempt, args: dict[str, str], token_endpoint: str
 ) -> Identity:
     """Check the callback (state, iss), redeem the code, verify the ID token."""
     if not hmac.compare_digest(args.get("state", ""), attempt.state):

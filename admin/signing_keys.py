@@ -10,6 +10,7 @@ from admin.errors import AdminError
 from admin.principal import Admin
 from admin.roles import Permission
 from admin.trail import need_reason, record_action
+from idp.services import Services
 from keys.algorithms import ALL_SLOTS
 
 
@@ -34,7 +35,7 @@ class KeyRow:
         return f"{seconds // 60} min"
 
 
-def list_keys(services, admin: Admin) -> list[KeyRow]:
+def list_keys(services: Services, admin: Admin) -> list[KeyRow]:
     require(admin, Permission.KEYS_VIEW)
     signing = services.signing_keys
     now = signing.now()
@@ -46,7 +47,7 @@ def list_keys(services, admin: Admin) -> list[KeyRow]:
     ]
 
 
-def rotate(services, admin: Admin, alg: str, reason: str | None):
+def rotate(services: Services, admin: Admin, alg: str, reason: str | None):
     """next -> current, current -> retired, a new next (KEY_ROTATE by the keys service)."""
     why = need_reason(reason)
     require(admin, Permission.KEYS_ROTATE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +14,9 @@ from clients.metadata import to_metadata
 from clients.validation import SIGNING_ALGS
 from idp.audit import SYSTEM_ACTOR
 from idp.commands import CliError, emit, with_services
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -54,7 +57,7 @@ def clients() -> None:
 @click.option("--client-credentials", is_flag=True, help="Also allow client_credentials.")
 @JSON
 @with_services
-def add(services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[str, ...],
+def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[str, ...],
         backchannel_logout_uri: str | None, frontchannel_logout_uri: str | None, public: bool,
         native: bool, department: str | None, scopes: tuple[str, ...], claims: tuple[str, ...],
         pairwise: bool, min_level: int, alg: str, userinfo_alg: str | None, first_party: bool,
@@ -92,7 +95,7 @@ def add(services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[
 @click.option("--department", help="Only this department's clients.")
 @JSON
 @with_services
-def list_(services, department: str | None, as_json: bool) -> None:
+def list_(services: Services, department: str | None, as_json: bool) -> None:
     """Every client: id, state, department, name."""
     rows = [to_metadata(c, policy=True) for c in registry.list_clients(
         services, department=department)]
@@ -105,7 +108,7 @@ def list_(services, department: str | None, as_json: bool) -> None:
 @click.argument("client_id")
 @JSON
 @with_services
-def show(services, client_id: str, as_json: bool) -> None:
+def show(services: Services, client_id: str, as_json: bool) -> None:
     """One client's registration and policy (never its secret)."""
     with services.db.session() as session:
         client = registry.get_client(session, client_id)
@@ -119,7 +122,7 @@ def show(services, client_id: str, as_json: bool) -> None:
 @click.argument("client_id")
 @JSON
 @with_services
-def disable(services, client_id: str, as_json: bool) -> None:
+def disable(services: Services, client_id: str, as_json: bool) -> None:
     """Refuse every authorization and token for the client from now on."""
     _call(registry.disable_client, services, client_id, SYSTEM_ACTOR)
     emit({"client_id": client_id, "disabled": True}, as_json, f"{client_id} disabled")
@@ -129,7 +132,7 @@ def disable(services, client_id: str, as_json: bool) -> None:
 @click.argument("client_id")
 @JSON
 @with_services
-def enable(services, client_id: str, as_json: bool) -> None:
+def enable(services: Services, client_id: str, as_json: bool) -> None:
     """Undo ``disable``."""
     _call(registry.disable_client, services, client_id, SYSTEM_ACTOR, disabled=False)
     emit({"client_id": client_id, "disabled": False}, as_json, f"{client_id} enabled")
@@ -139,7 +142,7 @@ def enable(services, client_id: str, as_json: bool) -> None:
 @click.argument("client_id")
 @JSON
 @with_services
-def rotate_secret(services, client_id: str, as_json: bool) -> None:
+def rotate_secret(services: Services, client_id: str, as_json: bool) -> None:
     """Replace the client's secret at once; prints the new one (shown only this once)."""
     secret = _call(registry.rotate_secret, services, client_id, SYSTEM_ACTOR)
     emit({"client_id": client_id, "client_secret": secret}, as_json,
@@ -151,7 +154,7 @@ def rotate_secret(services, client_id: str, as_json: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @JSON
 @with_services
-def delete(services, client_id: str, yes: bool, as_json: bool) -> None:
+def delete(services: Services, client_id: str, yes: bool, as_json: bool) -> None:
     """Remove the client and its consents."""
     if not yes:
         click.confirm(f"delete client {client_id}?", abort=True)
@@ -165,7 +168,7 @@ def delete(services, client_id: str, yes: bool, as_json: bool) -> None:
 @click.option("--reusable", is_flag=True, help="Allow several registrations until it expires.")
 @JSON
 @with_services
-def initial_access_token(services, ttl: int, reusable: bool, as_json: bool) -> None:
+def initial_access_token(services: Services, ttl: int, reusable: bool, as_json: bool) -> None:
     """A bearer token for RFC 7591 registration at POST /register (shown only this once)."""
     token = issue_initial_access_token(services, SYSTEM_ACTOR, ttl=ttl, single_use=not reusable)
     data = {"initial_access_token": token, "expires_in": ttl, "single_use": not reusable,

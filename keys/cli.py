@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from keys.lifecycle import Rotation
 from keys.private_files import write_private
 from keys.signing import KeyInfo, SigningKeys
 
+if TYPE_CHECKING:
+    from idp.services import Services
+
 
 @click.group()
 def keys() -> None:
@@ -25,7 +29,7 @@ def keys() -> None:
 @keys.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_services
-def list_keys(services, as_json: bool) -> None:
+def list_keys(services: Services, as_json: bool) -> None:
     """Every stored key: kid, algorithm, state, times and age."""
     signing: SigningKeys = services.signing_keys
     rows = [_row(info, signing) for info in signing.all_keys()]
@@ -41,7 +45,7 @@ def list_keys(services, as_json: bool) -> None:
               help="The algorithm's keys to rotate (SAML: the SAML certificate).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_services
-def rotate(services, alg: str, as_json: bool) -> None:
+def rotate(services: Services, alg: str, as_json: bool) -> None:
     """Promote next -> current, current -> retired, and make a new next key."""
     signing: SigningKeys = services.signing_keys
     result = signing.rotate(alg)
@@ -59,7 +63,7 @@ def rotate(services, alg: str, as_json: bool) -> None:
 @click.option("--new-kek-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="File holding the new KEK (base64 of 32 bytes).")
 @with_services
-def rewrap(services, new_kek_file: Path) -> None:
+def rewrap(services: Services, new_kek_file: Path) -> None:
     """Re-wrap every data key under a new KEK, in one transaction."""
     try:
         new_kek = decode_kek(new_kek_file.read_text().strip(), str(new_kek_file))
@@ -85,7 +89,8 @@ def rewrap(services, new_kek_file: Path) -> None:
               help="Sign with it now (default: publish it as next; it signs after a rotation).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_services
-def import_cert(services, cert_file: Path, key_file: Path, activate: bool, as_json: bool) -> None:
+def import_cert(services: Services, cert_file: Path, key_file: Path, activate: bool,
+                as_json: bool) -> None:
     """Import the SAML IdP signing certificate and key from PEM files."""
     signing: SigningKeys = services.signing_keys
     try:

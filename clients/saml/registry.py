@@ -6,12 +6,16 @@ import threading
 import time
 import weakref
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from clients.saml.metadata import MetadataError, SpMetadata
 from clients.saml.models import ServiceProvider
 from idp.audit import Actor, EventType, Outcome, record
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 LEVELS = (1, 2, 3)
 # Every SSO request looks its SP up; a per-process cache saves that query. A change made on
@@ -22,7 +26,7 @@ _cache_lock = threading.Lock()
 
 
 def register_sp(
-    services, meta: SpMetadata, xml_bytes: bytes, actor: Actor, *,
+    services: Services, meta: SpMetadata, xml_bytes: bytes, actor: Actor, *,
     department: str | None = None, name: str | None = None,
     allowed_attributes: list[str] | None = None, min_level: int = 1,
     sign_response: bool = False, replace: bool = False,
@@ -58,7 +62,7 @@ def register_sp(
     return sp
 
 
-def get_sp(services, entity_id: str | None) -> ServiceProvider | None:
+def get_sp(services: Services, entity_id: str | None) -> ServiceProvider | None:
     """The registered SP (possibly disabled), or None; read-only (detached) object."""
     if not entity_id or len(entity_id) > 1024:
         return None
@@ -82,7 +86,7 @@ def _forget(entity_id: str) -> None:
             cache.pop(entity_id, None)
 
 
-def list_sps(services, department: str | None = None) -> list[ServiceProvider]:
+def list_sps(services: Services, department: str | None = None) -> list[ServiceProvider]:
     query = select(ServiceProvider).order_by(ServiceProvider.entity_id)
     if department is not None:
         query = query.where(ServiceProvider.department == department)
@@ -90,7 +94,7 @@ def list_sps(services, department: str | None = None) -> list[ServiceProvider]:
         return list(session.scalars(query))
 
 
-def set_disabled(services, entity_id: str, disabled: bool, actor: Actor) -> bool:
+def set_disabled(services: Services, entity_id: str, disabled: bool, actor: Actor) -> bool:
     with services.db.begin() as session:
         sp = session.get(ServiceProvider, entity_id)
         if sp is None:

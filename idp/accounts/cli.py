@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,9 @@ from idp.accounts.identity_numbers import CST
 from idp.accounts.models import Authorisation, LegalPerson, Person
 from idp.audit import SYSTEM_ACTOR
 from idp.commands import CliError, emit, with_services
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 GRANTED_BY = "system"  # the CLI acts as the operator of the server, not as a named admin
 
@@ -52,7 +55,7 @@ def _run(operation, *args, **kwargs):
 @click.option("--level", type=int, default=1, show_default=True, help="assurance level 1-3")
 @click.option("--json", "as_json", is_flag=True)
 @with_services
-def add_person(services, username, password_stdin, name, id_number, phone, email, level,
+def add_person(services: Services, username, password_stdin, name, id_number, phone, email, level,
                as_json) -> None:
     """Create a citizen account."""
     person = _run(
@@ -71,7 +74,7 @@ def add_person(services, username, password_stdin, name, id_number, phone, email
               help="assurance level; the console needs 2 plus a second factor")
 @click.option("--json", "as_json", is_flag=True)
 @with_services
-def add_admin(services, username, password_stdin, name, level, as_json) -> None:
+def add_admin(services: Services, username, password_stdin, name, level, as_json) -> None:
     """Create an administrator account (GB/T 22239 level 3 password policy)."""
     person = _run(
         service.create_person, services, SYSTEM_ACTOR, username=username,
@@ -87,7 +90,7 @@ def add_admin(services, username, password_stdin, name, level, as_json) -> None:
 @click.option("--representative", required=True, help="username of the legal representative")
 @click.option("--json", "as_json", is_flag=True)
 @with_services
-def add_legal_person(services, name, credit_code, representative, as_json) -> None:
+def add_legal_person(services: Services, name, credit_code, representative, as_json) -> None:
     """Register a legal person with its legal representative."""
     legal = _run(
         service.create_legal_person, services, SYSTEM_ACTOR, name=name,
@@ -104,7 +107,7 @@ def add_legal_person(services, name, credit_code, representative, as_json) -> No
               help="last day (China Standard Time) the agent may act")
 @click.option("--json", "as_json", is_flag=True)
 @with_services
-def grant_agent(services, credit_code, username, valid_until, as_json) -> None:
+def grant_agent(services: Services, credit_code, username, valid_until, as_json) -> None:
     """Authorise a citizen as agent (经办人) of a legal person."""
     until = _end_of_day(valid_until.date()) if valid_until else None
     grant = _run(
@@ -119,7 +122,7 @@ def grant_agent(services, credit_code, username, valid_until, as_json) -> None:
 @click.option("--username", required=True)
 @click.option("--json", "as_json", is_flag=True)
 @with_services
-def revoke_agent(services, credit_code, username, as_json) -> None:
+def revoke_agent(services: Services, credit_code, username, as_json) -> None:
     """Revoke a citizen's agent authorisation for a legal person."""
     count = _run(
         service.revoke_agent, services, SYSTEM_ACTOR, credit_code=credit_code,
@@ -133,7 +136,7 @@ def revoke_agent(services, credit_code, username, as_json) -> None:
 @click.option("--limit", default=100, show_default=True)
 @click.option("--offset", default=0, show_default=True)
 @with_services
-def list_users(services, as_json, limit, offset) -> None:
+def list_users(services: Services, as_json, limit, offset) -> None:
     """List accounts (ID numbers and phones masked)."""
     people = [_person(services, p) for p in service.list_persons(
         services, limit=limit, offset=offset)]
@@ -157,7 +160,7 @@ def mask(value: str | None, keep_start: int, keep_end: int) -> str | None:
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
 
 
-def _person(services, person: Person) -> dict[str, Any]:
+def _person(services: Services, person: Person) -> dict[str, Any]:
     claims = service.person_claims(services, person)
     return {
         "id": person.id, "username": person.username, "name": person.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from idp.audit.record import record
 from idp.audit.verify import verify
 from idp.commands import CliError, emit, with_services
 
+if TYPE_CHECKING:
+    from idp.services import Services
+
 
 @click.group()
 def audit() -> None:
@@ -26,7 +30,7 @@ def audit() -> None:
 @click.option("--from", "since", help="first day to verify (YYYY-MM-DD); default: all kept")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 @with_services
-def verify_command(services, since: str | None, as_json: bool) -> None:
+def verify_command(services: Services, since: str | None, as_json: bool) -> None:
     """Check the hash chains; exit status 1 at the first broken link."""
     report = verify(services.db, _day(since) if since else None)
     data = report.as_dict()
@@ -52,7 +56,7 @@ def verify_command(services, since: str | None, as_json: bool) -> None:
 @click.option("--outcome", type=click.Choice(["success", "failure"]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="file (default: stdout)")
 @with_services
-def export_command(services, fmt, since, until, account_id, client_id, ip, type_, outcome,
+def export_command(services: Services, fmt, since, until, account_id, client_id, ip, type_, outcome,
                    output) -> None:
     """Stream the matching events, oldest first (constant memory)."""
     chosen = AuditFilter(
@@ -77,7 +81,7 @@ def export_command(services, fmt, since, until, account_id, client_id, ip, type_
 @audit.command("maintain")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @with_services
-def maintain(services, as_json: bool) -> None:
+def maintain(services: Services, as_json: bool) -> None:
     """Create the coming months' partitions (PostgreSQL); run it daily."""
     created = ensure_partitions(services.db)
     emit({"created": created}, as_json,
@@ -87,7 +91,7 @@ def maintain(services, as_json: bool) -> None:
 @audit.command("prune")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @with_services
-def prune_command(services, as_json: bool) -> None:
+def prune_command(services: Services, as_json: bool) -> None:
     """Drop events older than IDP_AUDIT_RETENTION_DAYS (never the last 180 days)."""
     result = prune(services.db, services.settings.audit_retention_days)
     with services.db.begin() as session:

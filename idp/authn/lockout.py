@@ -17,9 +17,13 @@ import hashlib
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from idp.settings import Settings
 from idp.store import Store
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 COUNTED = "counted"  # failures counted, no block in force
 
@@ -143,7 +147,7 @@ def take_lockout_notice(store: Store, account_id: str) -> int | None:
     return int(raw) if raw else None
 
 
-def unlock(services, account_id: str, actor=None) -> None:
+def unlock(services: Services, account_id: str, actor=None) -> None:
     """Lift an account's delay or lockout and reset its counter (admin console); audited."""
     from idp.audit import EventType, record
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
 
@@ -25,6 +26,9 @@ from idp.authn.lockout import (
     take_lockout_notice,
 )
 from idp.authn.models import TotpCredential
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class PasswordResult:
 
 
 def password_login(
-    services, username: str, password: str, *, door: str, actor: Actor,
+    services: Services, username: str, password: str, *, door: str, actor: Actor,
     client_id: str | None = None, now: int | None = None,
 ) -> PasswordResult:
     now = now or int(time.time())
@@ -94,7 +98,7 @@ _ACCOUNT = (
 )
 
 
-def _lookup(services, username: str) -> Account | None:
+def _lookup(services: Services, username: str) -> Account | None:
     """The account of a username (stored lower case) and whether it has an authenticator
     app: the login needs both, and every query is a round trip."""
     with services.db.engine.connect() as conn:
@@ -104,7 +108,8 @@ def _lookup(services, username: str) -> Account | None:
     return Account(**{**row._mapping, "second_factor": bool(row.second_factor)})  # SQLite: 0/1
 
 
-def _verify(services, found: Account | None, username: str, password: str) -> Account | None:
+def _verify(services: Services, found: Account | None, username: str,
+            password: str) -> Account | None:
     """The account when the password matches and it is enabled. The usual case checks the
     hash of the account already looked up (one query, one argon2 run, as verify_login); a
     hash made with older costs goes through ``verify_login``, which replaces it."""
@@ -118,7 +123,7 @@ def _verify(services, found: Account | None, username: str, password: str) -> Ac
 
 
 def _failed(
-    services, actor: Actor, found: Account | None, username: str, door: str,
+    services: Services, actor: Actor, found: Account | None, username: str, door: str,
     client_id: str | None, reason: str, started: list[Block],
 ) -> None:
     """Audit one failed attempt and any lockout it started, in one transaction."""
@@ -133,7 +138,8 @@ def _failed(
         observe_failure(services, session, actor, name, account_id)
 
 
-def observe_failure(services, session, actor: Actor, username: str, account_id: str | None):
+def observe_failure(services: Services, session, actor: Actor, username: str,
+                    account_id: str | None):
     """Hand the failure to the credential-stuffing alerts (idp.audit.alerts)."""
     observe_login_failure(services, session, ip=actor.ip, username=username,
                           account_id=account_id, actor=actor)

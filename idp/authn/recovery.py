@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -16,17 +17,20 @@ from sqlalchemy.orm import Session
 from idp.authn.models import RecoveryCode
 from idp.db import utcnow
 
+if TYPE_CHECKING:
+    from idp.services import Services
+
 COUNT = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed
 
 
-def _digest(services, code: str) -> str:
+def _digest(services: Services, code: str) -> str:
     key = services.keyring.key("recovery-codes")[1]
     normal = "".join(c for c in code.lower() if c.isalnum())
     return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()
 
 
-def new_recovery_codes(services) -> list[tuple[str, str]]:
+def new_recovery_codes(services: Services) -> list[tuple[str, str]]:
     """Ten fresh (code, digest) pairs. Made before any transaction: the first use of the
     keyed hash may create its data key, which is a write of its own."""
     pairs = []
@@ -47,7 +51,7 @@ def delete_recovery_codes(session: Session, account_id: str) -> None:
     session.execute(delete(RecoveryCode).where(RecoveryCode.account_id == account_id))
 
 
-def use_recovery_code(services, account_id: str, code: str) -> bool:
+def use_recovery_code(services: Services, account_id: str, code: str) -> bool:
     """Spend one unused code of the account; a second use of the same code fails."""
     digest = _digest(services, code)
     with services.db.begin() as session:
@@ -61,7 +65,7 @@ def use_recovery_code(services, account_id: str, code: str) -> bool:
         return result.rowcount == 1
 
 
-def remaining_recovery_codes(services, account_id: str) -> int:
+def remaining_recovery_codes(services: Services, account_id: str) -> int:
     with services.db.session() as session:
         rows = session.scalars(
             select(RecoveryCode.id).where(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from idp.audit import Actor, EventType, Outcome, record
 from idp.authn.lockout import BlockScope, Lockout, Refusal, remember_lockout, subject_for
@@ -16,6 +17,9 @@ from idp.authn.pending import PendingLogin
 from idp.authn.recovery import use_recovery_code
 from idp.authn.totp import verify_totp
 from idp.params import is_digits
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,8 @@ class SecondFactorResult:
 
 
 def verify_second_factor(
-    services, pending: PendingLogin, code: str, *, actor: Actor, client_id: str | None = None,
-    now: int | None = None,
+    services: Services, pending: PendingLogin, code: str, *, actor: Actor,
+    client_id: str | None = None, now: int | None = None,
 ) -> SecondFactorResult:
     now = now or int(time.time())
     lockout = Lockout(services.store, services.settings)
@@ -57,7 +61,7 @@ def verify_second_factor(
     return SecondFactorResult(method=method)
 
 
-def _audit(services, pending: PendingLogin, actor: Actor, client_id: str | None,
+def _audit(services: Services, pending: PendingLogin, actor: Actor, client_id: str | None,
            outcome: Outcome, lockouts=(), **detail) -> None:
     with services.db.begin() as session:
         record(session, EventType.LOGIN_MFA, outcome, actor=actor, account_id=pending.account_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyotp
 import qrcode
@@ -20,6 +21,9 @@ from idp.authn.models import TOTP_SECRET, TotpCredential
 from idp.authn.recovery import new_recovery_codes, store_recovery_codes
 from idp.db import utcnow
 from idp.params import is_digits
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 ISSUER = "一网通办"
 PENDING_TTL = 15 * 60
@@ -45,12 +49,12 @@ class Enrolment:
         return " ".join(self.secret[i : i + 4] for i in range(0, len(self.secret), 4))
 
 
-def is_enrolled(services, account_id: str) -> bool:
+def is_enrolled(services: Services, account_id: str) -> bool:
     with services.db.session() as session:
         return session.get(TotpCredential, account_id) is not None
 
 
-def begin_enrolment(services, account_id: str, username: str) -> Enrolment:
+def begin_enrolment(services: Services, account_id: str, username: str) -> Enrolment:
     """The pending enrolment (made on first call, kept for PENDING_TTL) to show on the page."""
     key = f"totp-pending:{account_id}"
     sealed = services.store.get(key)
@@ -64,7 +68,7 @@ def begin_enrolment(services, account_id: str, username: str) -> Enrolment:
 
 
 def confirm_enrolment(
-    services, account_id: str, code: str, actor: Actor, now: float | None = None
+    services: Services, account_id: str, code: str, actor: Actor, now: float | None = None
 ) -> list[str] | None:
     """Activate the pending secret when code matches; returns the ten recovery codes (shown
     once), or None for a wrong or expired code. Enrolment and codes are one transaction."""
@@ -90,7 +94,7 @@ def confirm_enrolment(
     return [code for code, _ in pairs]
 
 
-def verify_totp(services, account_id: str, code: str, now: float | None = None) -> bool:
+def verify_totp(services: Services, account_id: str, code: str, now: float | None = None) -> bool:
     """True for a current code of the account's active secret not used before."""
     with services.db.session() as session:
         credential = session.get(TotpCredential, account_id)
@@ -106,7 +110,7 @@ def verify_totp(services, account_id: str, code: str, now: float | None = None) 
     return True
 
 
-def remove_totp(services, account_id: str, code: str, actor: Actor) -> bool:
+def remove_totp(services: Services, account_id: str, code: str, actor: Actor) -> bool:
     """Remove the authenticator and its recovery codes; requires a current code."""
     if not verify_totp(services, account_id, code):
         with services.db.begin() as session:
@@ -124,7 +128,8 @@ def remove_totp(services, account_id: str, code: str, actor: Actor) -> bool:
     return True
 
 
-def _matches(services, account_id: str, secret: str, code: str, now: float | None) -> bool:
+def _matches(services: Services, account_id: str, secret: str, code: str,
+             now: float | None) -> bool:
     code = "".join(code.split())
     if not is_digits(code, 6):  # ASCII only: "²" is a digit to str.isdigit()
         return False
@@ -139,7 +144,7 @@ def _matches(services, account_id: str, secret: str, code: str, now: float | Non
     return False
 
 
-def active_accounts(services, account_ids: list[str]) -> set[str]:
+def active_accounts(services: Services, account_ids: list[str]) -> set[str]:
     with services.db.session() as session:
         rows = session.scalars(
             select(TotpCredential.account_id).where(TotpCredential.account_id.in_(account_ids))

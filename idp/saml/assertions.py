@@ -16,6 +16,7 @@ from idp.saml.endpoints import entity_id
 from idp.saml.errors import SamlError
 from idp.saml.idp_keys import signer
 from idp.saml.nameid import KEY_PURPOSE, persistent, transient
+from idp.services import Services
 from idp.sso.session import SsoSession
 
 # Claims that come from the session, not from the person's record.
@@ -26,7 +27,7 @@ def participant_key(sp: ServiceProvider) -> str:
     return f"saml:{sp.entity_id}"
 
 
-def nameid_for(services, sp: ServiceProvider, session: SsoSession, fmt: str) -> str:
+def nameid_for(services: Services, sp: ServiceProvider, session: SsoSession, fmt: str) -> str:
     if fmt == c.TRANSIENT:
         known = session.participants.get(participant_key(sp), {})
         return known["nameid"] if known.get("format") == c.TRANSIENT else transient()
@@ -34,8 +35,8 @@ def nameid_for(services, sp: ServiceProvider, session: SsoSession, fmt: str) -> 
 
 
 def success_fields(
-    services, sp: ServiceProvider, session: SsoSession, *, acs_url: str, in_response_to: str | None,
-    nameid: str, nameid_format: str, relay_state: str | None,
+    services: Services, sp: ServiceProvider, session: SsoSession, *, acs_url: str,
+    in_response_to: str | None, nameid: str, nameid_format: str, relay_state: str | None,
 ) -> dict[str, str]:
     """The POST form fields carrying a signed Response with the session's assertion."""
     now = time.time()
@@ -64,7 +65,7 @@ def success_fields(
     return post_fields("SAMLResponse", messages.serialize(response), relay_state)
 
 
-def error_fields(services, acs_url: str, in_response_to: str | None, error: SamlError,
+def error_fields(services: Services, acs_url: str, in_response_to: str | None, error: SamlError,
                  relay_state: str | None) -> dict[str, str]:
     """A signed error-status Response (Core §3.2.2.2) carrying the public description."""
     issuer = entity_id(services.settings.issuer)

@@ -30,6 +30,7 @@ from idp.saml.errors import (
 )
 from idp.saml.nameid import choose_format
 from idp.saml.signatures import has_signature, verify_enveloped, verify_redirect
+from idp.services import Services
 
 # How old (and how far in the future) an IssueInstant may be.
 MAX_AGE_SECONDS = 300
@@ -63,7 +64,7 @@ class AuthnRequestInfo:
     received_at: int
 
 
-def resolve(services, inbound: Inbound) -> Target:
+def resolve(services: Services, inbound: Inbound) -> Target:
     root = inbound.root
     if root.tag != f"{{{c.SAMLP}}}AuthnRequest":
         raise MalformedMessage("not an AuthnRequest", root.tag)
@@ -104,7 +105,7 @@ def resolve(services, inbound: Inbound) -> Target:
     return Target(sp, acs["location"], request_id, relay)
 
 
-def validate(services, inbound: Inbound, target: Target, endpoint: str, now: int
+def validate(services: Services, inbound: Inbound, target: Target, endpoint: str, now: int
              ) -> AuthnRequestInfo:
     root, sp = inbound.root, target.sp
     inbound.check_relay_state()

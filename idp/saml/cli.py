@@ -11,6 +11,7 @@ from clients.saml.metadata import MetadataError
 from idp.audit import SYSTEM_ACTOR
 from idp.commands import CliError, emit, with_services
 from idp.saml.sp_metadata import import_sp
+from idp.services import Services
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -32,7 +33,7 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
               "(overrides IDP_SAML_METADATA_SIGNER_CERT).")
 @JSON
 @with_services
-def add_saml(services, metadata_file: Path, name: str | None, department: str | None,
+def add_saml(services: Services, metadata_file: Path, name: str | None, department: str | None,
              attributes: tuple[str, ...], min_level: int, sign_response: bool, replace: bool,
              signer_cert: Path | None, as_json: bool) -> None:
     """Register a SAML service provider from its metadata."""
@@ -52,7 +53,7 @@ def add_saml(services, metadata_file: Path, name: str | None, department: str | 
 @click.option("--department", help="Only this department's SPs.")
 @JSON
 @with_services
-def list_saml(services, department: str | None, as_json: bool) -> None:
+def list_saml(services: Services, department: str | None, as_json: bool) -> None:
     """List the registered SAML service providers."""
     sps = registry.list_sps(services, department)
     lines = [f"{sp.entity_id}\t{sp.name}\t{sp.department or '-'}"
@@ -65,7 +66,7 @@ def list_saml(services, department: str | None, as_json: bool) -> None:
 @click.option("--enable", is_flag=True, help="Enable it again instead.")
 @JSON
 @with_services
-def disable_saml(services, entity_id: str, enable: bool, as_json: bool) -> None:
+def disable_saml(services: Services, entity_id: str, enable: bool, as_json: bool) -> None:
     """Refuse (or, with --enable, accept again) an SP's requests."""
     if not registry.set_disabled(services, entity_id, not enable, SYSTEM_ACTOR):
         raise CliError(f"no SAML SP {entity_id!r}", code="not_found")

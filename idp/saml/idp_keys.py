@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 
 from idp.saml.signatures import Signer
+from idp.services import Services
 
 _lock = threading.Lock()
 _signers: dict[int, Signer] = {}
 
 
-def signer(services) -> Signer:
+def signer(services: Services) -> Signer:
     """A Signer for the current SAML key; rebuilt only when ``keys`` rotates to a new one."""
     key, cert = services.signing_keys.saml_signing()
     found = _signers.get(id(key))
@@ -22,5 +23,5 @@ def signer(services) -> Signer:
     return found
 
 
-def certificates(services) -> list[str]:
+def certificates(services: Services) -> list[str]:
     return services.signing_keys.saml_certificates()

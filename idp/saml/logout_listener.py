@@ -25,6 +25,7 @@ from idp.saml.endpoints import entity_id
 from idp.saml.errors import SamlError
 from idp.saml.idp_keys import signer
 from idp.saml.xml import parse
+from idp.services import Services
 from idp.sso.session import SsoSession
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ TIMEOUT_SECONDS = 3
 _NS = {"samlp": c.SAMLP, "soap": c.SOAP_ENV}
 
 
-def listener(services):
+def listener(services: Services):
     def on_session_end(session: SsoSession, context: Any) -> None:
         initiator = context.get("initiator") if isinstance(context, dict) else None
         jobs = []
@@ -60,7 +61,7 @@ def listener(services):
     return on_session_end
 
 
-def revoker(services):
+def revoker(services: Services):
     """The ``sessions.participant_revokers`` entry: "sign out of this site" on the account
     page logs the person out of that SP, over SOAP when its metadata offers it."""
 
@@ -80,7 +81,7 @@ def revoker(services):
     return on_revoke
 
 
-def frontchannel_urls(services, session: SsoSession) -> list[str]:
+def frontchannel_urls(services: Services, session: SsoSession) -> list[str]:
     """Signed HTTP-Redirect LogoutRequest URLs for the session's SAML SPs that have no SOAP
     endpoint, for a logout page to load in iframes (call before ending the session)."""
     urls = []
@@ -97,12 +98,12 @@ def frontchannel_urls(services, session: SsoSession) -> list[str]:
     return urls
 
 
-def _logout_request(services, sp_id: str, location: str, held: dict, sid: str):
+def _logout_request(services: Services, sp_id: str, location: str, held: dict, sid: str):
     return messages.logout_request(entity_id(services.settings.issuer), location,
                                    held["nameid"], held["format"], sp_id, sid, time.time())
 
 
-def _soap_request(services, sp_id: str, location: str, held: dict, sid: str) -> bytes:
+def _soap_request(services: Services, sp_id: str, location: str, held: dict, sid: str) -> bytes:
     signed = signer(services).sign(_logout_request(services, sp_id, location, held, sid))
     body = messages.serialize(signed).split(b"?>", 1)[-1]
     return (f'<soap:Envelope xmlns:soap="{c.SOAP_ENV}"><soap:Body>'.encode() + body

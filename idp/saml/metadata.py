@@ -13,13 +13,14 @@ from idp.saml import constants as c
 from idp.saml.endpoints import entity_id, slo_url, sso_url
 from idp.saml.idp_keys import certificates, signer
 from idp.saml.messages import instant, new_id
+from idp.services import Services
 
 # Relying parties re-fetch at least this often; signed metadata is valid a week.
 CACHE_SECONDS = 3600
 VALID_SECONDS = 7 * 86400
 
 
-def idp_metadata(services) -> bytes:
+def idp_metadata(services: Services) -> bytes:
     issuer = services.settings.issuer
     now = time.time()
     root = etree.Element(

@@ -9,9 +9,10 @@ from idp.saml.answers import Answer
 from idp.saml.bindings import post_fields, redirect_url
 from idp.saml.idp_keys import signer
 from idp.saml.messages import serialize
+from idp.services import Services
 
 
-def send(services, endpoint: dict, field: str, message: etree._Element,
+def send(services: Services, endpoint: dict, field: str, message: etree._Element,
          relay_state: str | None, *, location: str | None = None) -> Answer:
     """Redirect binding: the query is signed (Bindings §3.4.4.1), the XML not; POST binding:
     the XML carries an enveloped signature."""

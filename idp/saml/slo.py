@@ -27,6 +27,7 @@ from idp.saml.bindings import Inbound
 from idp.saml.endpoints import entity_id, slo_url
 from idp.saml.errors import MalformedMessage, RequestDenied, SamlError
 from idp.saml.outbound import send
+from idp.services import Services
 from idp.sso.logout import end_session, frontchannel_urls
 from idp.sso.session import SsoSession
 
@@ -36,7 +37,7 @@ FRONT_CHANNEL = (c.REDIRECT, c.POST)
 _NS = {"samlp": c.SAMLP, "saml": c.SAML}
 
 
-def handle_request(services, inbound: Inbound, current: tuple[str, SsoSession] | None,
+def handle_request(services: Services, inbound: Inbound, current: tuple[str, SsoSession] | None,
                    actor: Actor) -> Answer:
     """An SP asks to end the session (its LogoutRequest)."""
     root = inbound.root
@@ -81,7 +82,7 @@ def handle_request(services, inbound: Inbound, current: tuple[str, SsoSession] |
     return answer
 
 
-def handle_response(services, inbound: Inbound, actor: Actor) -> Answer:
+def handle_response(services: Services, inbound: Inbound, actor: Actor) -> Answer:
     """An SP answers a LogoutRequest we sent it in a logout chain."""
     root = inbound.root
     raw = services.store.take(STATE_PREFIX + inbound.relay_state) if inbound.relay_state else None
@@ -101,7 +102,7 @@ def handle_response(services, inbound: Inbound, actor: Actor) -> Answer:
     return _continue(services, state)
 
 
-def _continue(services, state: dict[str, Any]) -> Answer:
+def _continue(services: Services, state: dict[str, Any]) -> Answer:
     """Send the browser to the next SP to log out, or answer the initiator."""
     issuer = services.settings.issuer
     while state["queue"]:
@@ -129,7 +130,7 @@ def _continue(services, state: dict[str, Any]) -> Answer:
     return _reply(services, sp, endpoint, reply["id"], reply["relay_state"], status, substatus)
 
 
-def _reply(services, sp: ServiceProvider, endpoint: dict, request_id: str | None,
+def _reply(services: Services, sp: ServiceProvider, endpoint: dict, request_id: str | None,
            relay_state: str | None, status: str, substatus: str | None) -> Answer:
     location = endpoint.get("response_location") or endpoint["location"]
     response = messages.logout_response(
@@ -138,7 +139,7 @@ def _reply(services, sp: ServiceProvider, endpoint: dict, request_id: str | None
     return send(services, endpoint, "SAMLResponse", response, relay_state, location=location)
 
 
-def _check(services, inbound: Inbound, sp: ServiceProvider) -> None:
+def _check(services: Services, inbound: Inbound, sp: ServiceProvider) -> None:
     root = inbound.root
     inbound.check_relay_state()
     if root.get("Version") != "2.0" or not root.get("ID"):
@@ -154,7 +155,7 @@ def _check(services, inbound: Inbound, sp: ServiceProvider) -> None:
         raise RequestDenied("request ID already used")
 
 
-def _session_of(services, current, sp: ServiceProvider, nameid: str, indexes: list[str]):
+def _session_of(services: Services, current, sp: ServiceProvider, nameid: str, indexes: list[str]):
     """(cookie token or None, session) the request names: the browser's own session, or the
     one its SessionIndex names, when that session gave this SP this NameID."""
     key = f"saml:{sp.entity_id}"
@@ -167,7 +168,7 @@ def _session_of(services, current, sp: ServiceProvider, nameid: str, indexes: li
     return None
 
 
-def _issuer(services, root) -> ServiceProvider | None:
+def _issuer(services: Services, root) -> ServiceProvider | None:
     sp = get_sp(services, (root.findtext("saml:Issuer", namespaces=_NS) or "").strip())
     return sp if sp is not None and not sp.disabled else None
 

@@ -24,6 +24,7 @@ from idp.saml import constants as c
 from idp.saml.errors import MalformedMessage
 from idp.saml.metadata_trust import check_trust, load_signer_cert
 from idp.saml.xml import MAX_METADATA_BYTES, parse
+from idp.services import Services
 
 _NS = {"md": c.MD, "ds": c.DS}
 _ACS_BINDINGS = {c.POST}  # responses are POSTed (Web SSO profile §4.1.2)
@@ -39,7 +40,8 @@ def read_sp_metadata(xml_bytes: bytes, signer_cert: Path | None = None) -> SpMet
 
 
 def import_sp(
-    services, xml_bytes: bytes, actor: Actor, *, signer_cert: Path | None = None, **policy: Any
+    services: Services, xml_bytes: bytes, actor: Actor, *, signer_cert: Path | None = None,
+    **policy: Any,
 ) -> ServiceProvider:
     """Read xml_bytes as trusted metadata and register its SP with the given policy (the
     registry's ``register_sp`` arguments). The trust anchor is signer_cert, else the

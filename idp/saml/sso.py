@@ -24,6 +24,7 @@ from idp.saml.bindings import MAX_RELAY_STATE, Inbound
 from idp.saml.constants import SAML as SAML_NS
 from idp.saml.endpoints import sso_url
 from idp.saml.errors import AuthnFailed, NoAuthnContext, NoPassive, SamlError
+from idp.services import Services
 from idp.sso.login_request import LOGIN_REQUEST_TTL, LoginRequest, save_login_request
 from idp.sso.policy import LoginRequirements, login_needed
 from idp.sso.session import SsoSession, is_token_id
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 PENDING_PREFIX = "saml-pending:"
 
 
-def start(services, inbound: Inbound, current: tuple[str, SsoSession] | None, actor: Actor
+def start(services: Services, inbound: Inbound, current: tuple[str, SsoSession] | None, actor: Actor
           ) -> Answer:
     """An AuthnRequest arrived (Redirect or POST binding)."""
     now = int(time.time())
@@ -51,7 +52,7 @@ def start(services, inbound: Inbound, current: tuple[str, SsoSession] | None, ac
     return _answer(services, info, target.sp, current, actor)
 
 
-def idp_initiated(services, entity_id: str | None, relay_state: str | None,
+def idp_initiated(services: Services, entity_id: str | None, relay_state: str | None,
                   current: tuple[str, SsoSession] | None, actor: Actor) -> Answer:
     """Unsolicited response (Profiles §4.1.5) to a registered SP's default ACS."""
     sp = get_sp(services, entity_id)
@@ -69,7 +70,7 @@ def idp_initiated(services, entity_id: str | None, relay_state: str | None,
     return _answer(services, info, sp, current, actor)
 
 
-def resume(services, pending: str | None, current: tuple[str, SsoSession] | None,
+def resume(services: Services, pending: str | None, current: tuple[str, SsoSession] | None,
            actor: Actor) -> Answer:
     """Back from the login page: answer the kept request with the (new) session."""
     raw = services.store.take(PENDING_PREFIX + pending) if is_token_id(pending) else None
@@ -87,14 +88,14 @@ def resume(services, pending: str | None, current: tuple[str, SsoSession] | None
     return _respond(services, info, sp, current, actor)
 
 
-def refuse(services, target: Target, error: SamlError, actor: Actor) -> Answer:
+def refuse(services: Services, target: Target, error: SamlError, actor: Actor) -> Answer:
     """An error-status Response to the (metadata-verified) ACS; never an assertion."""
     _audit_refusal(services, actor, target.sp.entity_id, error)
     fields = error_fields(services, target.acs_url, target.request_id, error, target.relay_state)
     return Answer.post(target.acs_url, fields)
 
 
-def _answer(services, info: AuthnRequestInfo, sp: ServiceProvider,
+def _answer(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
             current: tuple[str, SsoSession] | None, actor: Actor) -> Answer:
     # ForceAuthn always means a fresh login, even one started in the same second as a
     # previous login (auth_time has one-second resolution); resume then checks auth_time.
@@ -115,7 +116,7 @@ def _answer(services, info: AuthnRequestInfo, sp: ServiceProvider,
     return Answer.redirect(f"/login?login={save_login_request(services.store, login)}")
 
 
-def _respond(services, info: AuthnRequestInfo, sp: ServiceProvider,
+def _respond(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
              current: tuple[str, SsoSession], actor: Actor) -> Answer:
     token, session = current
     nameid = nameid_for(services, sp, session, info.nameid_format)
@@ -148,7 +149,8 @@ def _target(sp: ServiceProvider, info: AuthnRequestInfo) -> Target:
     return Target(sp, info.acs_url, info.id, info.relay_state)
 
 
-def _audit_refusal(services, actor: Actor, entity_id: str | None, error: SamlError) -> None:
+def _audit_refusal(services: Services, actor: Actor, entity_id: str | None,
+                   error: SamlError) -> None:
     log.info("SAML request refused: %s", error.detail)
     services.audit_batch.record(  # the refusal's only write, as in _respond
         EventType.SAML_ASSERTION, Outcome.FAILURE, actor=actor,

@@ -7,10 +7,14 @@ is audited as SESSION_ACT_AS.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from idp.accounts.service import valid_authorisations
 from idp.audit import Actor, EventType, record
 from idp.sso.session import SsoSession
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Entity:
                 "role": self.role}
 
 
-def entities_for(services, person_id: str) -> list[Entity]:
+def entities_for(services: Services, person_id: str) -> list[Entity]:
     """The legal persons the person may act for now."""
     return [
         Entity(grant.id, legal.id, legal.name, legal.credit_code, grant.role)
@@ -35,7 +39,7 @@ def entities_for(services, person_id: str) -> list[Entity]:
 
 
 def act_for(
-    services, token: str, session: SsoSession, authorisation_id: str, *, actor: Actor,
+    services: Services, token: str, session: SsoSession, authorisation_id: str, *, actor: Actor,
     client_id: str | None = None,
 ) -> Entity | None:
     """Put the chosen entity in the session; None when the choice is not a valid grant."""

@@ -8,14 +8,18 @@ ends the old session first, so its relying parties are logged out (end listeners
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from idp.audit import Actor
 from idp.sso.logout import end_session
 from idp.sso.session import SsoSession
 
+if TYPE_CHECKING:
+    from idp.services import Services
+
 
 def establish_session(
-    services, current: tuple[str, SsoSession] | None, *, account_id: str, username: str,
+    services: Services, current: tuple[str, SsoSession] | None, *, account_id: str, username: str,
     level: int, amr: list[str], door: str, actor: Actor, now: int | None = None,
 ) -> tuple[str, SsoSession]:
     """The (cookie token, session) the browser holds after this login."""

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from idp.audit import Actor, EventType, record
 from idp.sso.session import SsoSession
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 log = logging.getLogger(__name__)
 # How long a logout page waits for a front-channel iframe that does not load before it
@@ -22,7 +26,7 @@ FRONTCHANNEL_WAIT_MS = 3000
 
 
 def end_session(
-    services, *, token: str | None = None, sid: str | None = None, actor: Actor,
+    services: Services, *, token: str | None = None, sid: str | None = None, actor: Actor,
     initiator: str = "user", client_id: str | None = None,
 ) -> SsoSession | None:
     """End one session (by cookie token or sid) and audit LOGOUT; None if none was live."""
@@ -35,7 +39,8 @@ def end_session(
     return ended
 
 
-def frontchannel_urls(services, session: SsoSession, *, skip: Collection[str] = ()) -> list[str]:
+def frontchannel_urls(services: Services, session: SsoSession, *,
+                      skip: Collection[str] = ()) -> list[str]:
     """Every registered protocol's front-channel logout URLs for the session, in registration
     order, except the protocols in ``skip`` (a SAML-started logout visits the SAML SPs in its
     own chain). Call before ending the session. A broken source is logged and skipped: it

@@ -1,8 +1,15 @@
 """``idp store``: housekeeping of the ephemeral Store."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import click
 
 from idp.commands import with_services
+
+if TYPE_CHECKING:
+    from idp.services import Services
 
 
 @click.group()
@@ -12,7 +19,7 @@ def store() -> None:
 
 @store.command()
 @with_services
-def purge(services) -> None:
+def purge(services: Services) -> None:
     """Remove expired entries (SQL backend; Redis expires them itself)."""
     purge_expired = getattr(services.store, "purge", None)
     click.echo(f"removed {purge_expired() if purge_expired else 0} expired entries")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import make_response, render_template
 
 from clients.saml.registry import get_sp
-from idp.services import services
+from idp.services import Services, services
 from idp.sso.logout import end_session, frontchannel_urls
 from idp.sso.session import SsoSession
 from idp.web.auth.blueprints import bp
@@ -46,7 +46,7 @@ def logout():
     return response
 
 
-def site_names(svc, session: SsoSession) -> list[str]:
+def site_names(svc: Services, session: SsoSession) -> list[str]:
     """What the person sees being signed out: the name each site registered with."""
     names = []
     for key, held in session.participants.items():
