@@ -141,13 +141,17 @@ def test_a_saml_1_version_is_answered_with_version_mismatch(sp, browser, sso):
     assert "Assertion" not in answer
 
 
-@pytest.mark.parametrize("xml", [
-    b"<samlp:AuthnRequest xmlns:samlp='urn:oasis:names:tc:SAML:2.0:protocol'",
-    b"not xml at all",
-    b"<a>" * 40 + b"</a>" * 40,
-])
-def test_malformed_xml_gets_an_error_page(browser, xml):
-    assert_error_page(browser.get(redirect_query(xml)), "")
+@pytest.mark.parametrize(("xml", "reason"), [
+    (b"<samlp:AuthnRequest xmlns:samlp='urn:oasis:names:tc:SAML:2.0:protocol'",
+     "message is not well-formed XML"),
+    (b"not xml at all", "message is not well-formed XML"),
+    (b"<a>" * 40 + b"</a>" * 40, "message nested too deeply"),
+], ids=["unclosed", "not-xml", "too-deep"])
+def test_malformed_xml_gets_an_error_page_that_says_the_request_was_not_accepted(
+        browser, xml, reason):
+    page = browser.get(redirect_query(xml))
+    assert_error_page(page, "无法受理该应用发来的登录或退出请求。")
+    assert f"<code>{reason}</code>" in page.text  # shown as the page's error code
 
 
 @pytest.mark.parametrize("doctype", [
