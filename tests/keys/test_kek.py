@@ -5,10 +5,8 @@ import secrets
 from dataclasses import replace
 
 import pytest
-from click.testing import CliRunner
 
 from idp.app import create_app
-from idp.cli import idp
 from keys.kek import KekError
 
 
@@ -52,18 +50,17 @@ def test_after_rewrap_the_new_kek_opens_the_keys_and_the_old_one_fails(
         create_app(settings)
 
 
-def test_rewrap_refuses_a_file_that_is_not_a_kek(tmp_path, idp_env):
+def test_rewrap_refuses_a_file_that_is_not_a_kek(tmp_path, cli):
     (tmp_path / "bad.kek").write_text("not base64!\n")
-    result = CliRunner().invoke(idp, ["keys", "rewrap", "--new-kek-file",
-                                      str(tmp_path / "bad.kek")], env=idp_env())
+    result = cli("keys", "rewrap", "--new-kek-file", str(tmp_path / "bad.kek"))
     assert result.exit_code == 1
     assert "is not base64" in result.output
 
 
-def test_generate_kek_prints_32_random_bytes_in_base64(tmp_path):
-    printed = CliRunner().invoke(idp, ["keys", "generate-kek"]).stdout.strip()
+def test_generate_kek_prints_32_random_bytes_in_base64(tmp_path, cli):
+    printed = cli("keys", "generate-kek").stdout.strip()
     assert len(base64.b64decode(printed, validate=True)) == 32
-    CliRunner().invoke(idp, ["keys", "generate-kek", "--out", str(tmp_path / "kek")])
+    cli("keys", "generate-kek", "--out", str(tmp_path / "kek"))
     assert (tmp_path / "kek").stat().st_mode & 0o777 == 0o600
     assert len(base64.b64decode((tmp_path / "kek").read_text().strip())) == 32
 
