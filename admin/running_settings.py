@@ -19,7 +19,7 @@ from admin.principal import Admin
 from admin.roles import Permission
 from clients.policy import LIFETIMES
 from idp.accounts import password_policy
-from idp.oidc.discovery import metadata
+from idp.oidc.provider_metadata import metadata
 from idp.saml.endpoints import entity_id
 from idp.settings import Settings
 

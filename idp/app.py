@@ -42,16 +42,18 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 def _register_blueprints(app: Flask) -> None:
     from admin.web import api_bp as admin_api
     from admin.web import bp as admin
-    from clients.web import bp as registration
+    from idp.oidc.logout import session_hooks as oidc_session_hooks
+    from idp.oidc.routes import bp as oidc
+    from idp.oidc.routes import registration_bp as oidc_registration
+    from idp.oidc.server import init_app as init_oidc
     from idp.saml.views import bp as saml
     from idp.web.auth import account_bp
     from idp.web.auth import bp as auth
     from idp.web.home import bp as home
-    from keys.web import bp as keys
 
-    for blueprint in (home, auth, account_bp, keys, saml, registration, admin, admin_api):
+    for blueprint in (home, auth, account_bp, oidc, saml, oidc_registration, admin, admin_api):
         app.register_blueprint(blueprint)
-    # OIDC provider: its blueprint, Authlib server and back-channel logout listener.
-    from idp.oidc.server import init_app as init_oidc
-
+    # OIDC provider: the Authlib server its views use, and what it adds to every SSO session
+    # (back-channel logout, front-channel logout URIs, "my account" site revocation).
     init_oidc(app)
+    oidc_session_hooks.install(app.extensions["yiwang"])

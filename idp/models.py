@@ -7,7 +7,7 @@ import clients.saml.models  # noqa: F401
 import idp.accounts.models  # noqa: F401
 import idp.audit.record  # noqa: F401
 import idp.authn.models  # noqa: F401
-import idp.oidc.models  # noqa: F401
+import idp.oidc.grants.refresh_token_model  # noqa: F401
 import idp.store.sql_store  # noqa: F401
 import keys.data_keys  # noqa: F401
 import keys.models  # noqa: F401

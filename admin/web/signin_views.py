@@ -20,7 +20,7 @@ from admin.web.blueprints import bp
 from admin.web.guard import actor
 from idp.accounts.service import get_person
 from idp.audit import EventType, Outcome, record
-from idp.oidc.discovery import metadata
+from idp.oidc.provider_metadata import metadata
 from idp.services import services
 from idp.web.errors import render_error
 from idp.web.i18n import t

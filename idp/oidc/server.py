@@ -1,8 +1,9 @@
 """The one module that wires Authlib's authorization server: grants, endpoints, client auth.
 
-Authlib owns the protocol; what is ours is storage (``grants.py``), token formats
-(``tokens.py``) and policy (``authorization.py``). ``init_app`` builds the server once per app
-and keeps it in ``app.extensions["oidc"]``.
+Authlib owns the protocol; what is ours is storage (``grants/``), token formats (``tokens/``)
+and policy (``authorization/``). ``init_app`` builds the server once per app and keeps it in
+``app.extensions["oidc"]``; views reach it with ``oidc_server()``. No view is imported here:
+``routes.py`` registers them.
 """
 
 from __future__ import annotations
@@ -21,10 +22,20 @@ from flask import Flask, current_app
 from flask import request as flask_request
 
 from clients.registry import get_client
-from idp.audit import Actor, EventType, record
-from idp.oidc import access_tokens, codes, grants, refresh_tokens, tokens
-from idp.oidc.client_auth import PrivateKeyJwt
+from idp.audit import EventType, record
+from idp.oidc.audit_actor import actor
+from idp.oidc.authlib_endpoints import EndSession, Introspection, Revocation
 from idp.oidc.end_user import EndUser
+from idp.oidc.grants import authorization_codes, refresh_tokens
+from idp.oidc.grants.client_auth import PrivateKeyJwt
+from idp.oidc.grants.grant_types import (
+    AuthorizationCodeGrant,
+    ClientCredentialsGrant,
+    RefreshTokenGrant,
+)
+from idp.oidc.grants.openid_code import OpenIDCodeExtension, RefreshedIdToken
+from idp.oidc.grants.pkce import S256CodeChallenge
+from idp.oidc.tokens import access_tokens, jwt
 from idp.services import Services
 
 CLIENT_CACHE_SECONDS = 2.0
@@ -78,7 +89,7 @@ class OidcServer(AuthorizationServer):
         expires_in: int | None = None, include_refresh_token: bool = True,
     ) -> dict[str, Any]:
         scope = scope or ""
-        access = tokens.access_token(self.services, client, user, scope)
+        access = jwt.access_token(self.services, client, user, scope)
         token: dict[str, Any] = {
             "token_type": "Bearer", "access_token": access.value,
             "expires_in": access.expires_in, "scope": scope,
@@ -115,8 +126,9 @@ class OidcServer(AuthorizationServer):
             access_tokens.remember(self.services, request.client, claims["jti"], claims["exp"],
                                    request.user)
         if request.authorization_code is not None:
-            codes.note_issued(self.services.store, request.authorization_code.key,
-                              jti=claims["jti"], exp=claims["exp"], family=family)
+            authorization_codes.note_issued(
+                self.services.store, request.authorization_code.key, jti=claims["jti"],
+                exp=claims["exp"], family=family)
 
     # --- framework ------------------------------------------------------------------------
 
@@ -134,23 +146,17 @@ def _jwt_claims(value: str) -> dict[str, Any]:
     return json.loads(urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def actor() -> Actor:
-    return Actor(ip=flask_request.remote_addr, user_agent=flask_request.user_agent.string)
-
-
 def build_server(services: Services) -> OidcServer:
     server = OidcServer(services)
-    server.register_grant(grants.AuthorizationCodeGrant, [
-        grants.S256CodeChallenge(required=True), grants.OpenIDCodeExtension(),
+    server.register_grant(AuthorizationCodeGrant, [
+        S256CodeChallenge(required=True), OpenIDCodeExtension(),
     ])
-    server.register_grant(grants.RefreshTokenGrant, [grants.RefreshedIdToken()])
-    server.register_grant(grants.ClientCredentialsGrant)
+    server.register_grant(RefreshTokenGrant, [RefreshedIdToken()])
+    server.register_grant(ClientCredentialsGrant)
     server.register_client_auth_method(PrivateKeyJwt.CLIENT_AUTH_METHOD, PrivateKeyJwt(services))
-    from idp.oidc import introspection, logout, revocation
-
-    server.register_endpoint(introspection.Introspection)
-    server.register_endpoint(revocation.Revocation)
-    server.register_endpoint(logout.EndSession)
+    server.register_endpoint(Introspection)
+    server.register_endpoint(Revocation)
+    server.register_endpoint(EndSession)
     return server
 
 
@@ -159,20 +165,5 @@ def oidc_server() -> OidcServer:
 
 
 def init_app(app: Flask) -> None:
-    """Build the server, register the blueprint, the back-channel logout listener, the
-    front-channel logout URLs and the "my account" site revoker."""
-    from idp.oidc import backchannel
-    from idp.oidc.blueprint import bp
-
-    services: Services = app.extensions["yiwang"]
-    app.extensions["oidc"] = build_server(services)
-    app.register_blueprint(bp)
-    if not any(getattr(f, "oidc_backchannel", False) for f in services.sessions.end_listeners):
-        services.sessions.end_listeners.append(backchannel.listener(services))
-    # OIDC Front-Channel Logout 1.0 §3: the logout page loads these clients' logout URIs.
-    services.sessions.frontchannel_sources["oidc"] = (
-        lambda session: backchannel.frontchannel_urls(services, session))
-    # "My account" -> revoke one signed-in site: end that client's tokens and its session.
-    revokers = services.sessions.participant_revokers
-    if not any(getattr(f, "oidc_site_revoker", False) for f in revokers):
-        revokers.append(backchannel.site_revoker(services))
+    """Build the app's server (the app factory registers the routes and the session hooks)."""
+    app.extensions["oidc"] = build_server(app.extensions["yiwang"])

@@ -15,7 +15,7 @@ from hardening_world import PASSWORD, REDIRECT, SP_METADATA, World
 from sqlalchemy.exc import DataError
 
 from idp.audit import SYSTEM_ACTOR
-from idp.oidc.authorization import EXPIRED
+from idp.oidc.authorization.outcomes import EXPIRED
 from idp.saml.sp_metadata import import_sp
 from idp.sso.session import COOKIE_NAME
 

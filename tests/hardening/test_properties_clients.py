@@ -18,7 +18,7 @@ from clients.redirect_uris import redirect_uri_matches
 from clients.uri_rules import redirect_uri_problem, web_uri_problem
 from clients.validation import validate_metadata
 from idp.claims import KNOWN_CLAIMS, release, requested_claim_names
-from idp.oidc.authorization import _claims_request
+from idp.oidc.authorization.parameters import claims_request
 from idp.oidc.errors import InvalidRequestError
 
 hosts = st.from_regex(r"[a-z][a-z0-9-]{0,20}(\.[a-z][a-z0-9-]{0,20}){1,3}", fullmatch=True)
@@ -157,14 +157,14 @@ claim_requests = st.dictionaries(
 
 @given(claim_requests)
 def test_a_claims_request_round_trips(request):
-    assert _claims_request(json.dumps(request)) == request
+    assert claims_request(json.dumps(request)) == request
 
 
 @given(st.one_of(st.text(), st.text(alphabet="[]{}\":,1a "), st.just("[" * 5000),
                  st.just('{"a":' * 3000), json_values.map(json.dumps)))
 def test_any_claims_parameter_is_a_request_or_invalid_request(raw):
     try:
-        value = _claims_request(raw)
+        value = claims_request(raw)
     except InvalidRequestError:
         return
     assert isinstance(value, dict) and set(value) <= {"userinfo", "id_token"}

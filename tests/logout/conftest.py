@@ -22,8 +22,8 @@ from clients.registry import get_client, register_client  # noqa: E402
 from idp.accounts.identity_numbers import id_number_check_char  # noqa: E402
 from idp.accounts.service import create_person  # noqa: E402
 from idp.audit import SYSTEM_ACTOR  # noqa: E402
-from idp.oidc import tokens  # noqa: E402
 from idp.oidc.end_user import EndUser, subject  # noqa: E402
+from idp.oidc.tokens import jwt  # noqa: E402
 from idp.sso.session import COOKIE_NAME  # noqa: E402
 
 
@@ -101,7 +101,7 @@ def sign_in(idp, person):
                 registered = get_client(db, client.client_id)
             svc.sessions.add_participant(token, f"oidc:{client.client_id}", {
                 "sub": subject(svc, registered, person.id), "name": client.name})
-            id_tokens[client.client_id] = tokens.id_token(svc, registered, EndUser(
+            id_tokens[client.client_id] = jwt.id_token(svc, registered, EndUser(
                 account_id=person.id, sid=session.sid, auth_time=session.auth_time, acr="2"))
         context.add_cookies([{"name": COOKIE_NAME, "value": token, "url": base}])
         return SignedIn(token, session.sid, id_tokens)

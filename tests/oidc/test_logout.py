@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from oidc_helpers import get_code, redeem
 
-from idp.oidc.tokens import BACKCHANNEL_EVENT
+from idp.oidc.tokens.jwt import BACKCHANNEL_EVENT
 
 
 def _signed_in(client, rp, pkce, person, login):
@@ -188,14 +188,14 @@ def test_a_pairwise_client_cannot_log_out_with_the_public_subject_of_the_person(
     client, svc, make_client, pkce, person, login
 ):
     from clients.registry import get_client
-    from idp.oidc import tokens
     from idp.oidc.end_user import EndUser
+    from idp.oidc.tokens import jwt
 
     pairwise = make_client(subject_type="pairwise")
     token, session = login(person)
     with svc.db.session() as db:
         registered = get_client(db, pairwise.client_id)
-    forged = tokens.id_token(svc, registered, EndUser(
+    forged = jwt.id_token(svc, registered, EndUser(
         account_id=person.id, sid=session.sid, auth_time=session.auth_time, acr="2"),
         extra={"sub": person.id})
     page = client.get("/session/end", query_string={"id_token_hint": forged})

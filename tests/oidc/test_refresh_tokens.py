@@ -71,7 +71,7 @@ def test_a_refresh_token_past_its_absolute_expiry_fails(client, svc, rp, pkce, p
     from sqlalchemy import update
 
     from idp.db import utcnow
-    from idp.oidc.models import RefreshToken
+    from idp.oidc.grants.refresh_token_model import RefreshToken
 
     login(person)
     token = _tokens(client, rp, pkce)["refresh_token"]
@@ -104,7 +104,7 @@ def test_code_and_refresh_flows_work_on_both_databases(client, rp, pkce, person,
 
 
 def test_a_person_can_revoke_a_sites_refresh_tokens(client, svc, rp, pkce, person, login):
-    from idp.oidc.refresh_tokens import revoke_for_account
+    from idp.oidc.grants.refresh_tokens import revoke_for_account
 
     login(person)
     token = _tokens(client, rp, pkce)["refresh_token"]
@@ -152,7 +152,7 @@ def test_revoking_a_refresh_token_revokes_the_access_tokens_of_its_grant(
 def test_a_person_revoking_a_site_also_ends_its_access_tokens(
     client, svc, rp, pkce, person, login
 ):
-    from idp.oidc.refresh_tokens import revoke_for_account
+    from idp.oidc.grants.refresh_tokens import revoke_for_account
 
     login(person)
     access = _tokens(client, rp, pkce)["access_token"]

@@ -64,7 +64,7 @@ def test_a_missing_code_verifier_fails_when_a_challenge_was_sent(client, rp, pkc
 def test_an_expired_code_fails(client, svc, rp, pkce, person, login):
     login(person)
     code = get_code(client, rp, pkce)
-    from idp.oidc.codes import code_key
+    from idp.oidc.grants.authorization_codes import code_key
 
     svc.store.delete(f"oidc-code:{code_key(code)}")  # what the 60 s TTL does
     assert redeem(client, rp, code, pkce).json["error"] == "invalid_grant"
