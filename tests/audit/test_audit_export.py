@@ -11,7 +11,7 @@ import pytest
 
 from idp.audit.formats import csv_lines
 from idp.audit.query import AuditFilter, Cursor, export, search
-from tests.audit.conftest import write_event
+from tests.audit.audit_helpers import write_event
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

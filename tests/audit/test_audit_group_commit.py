@@ -12,7 +12,7 @@ from idp.audit import EventType, record
 from idp.audit.group import AuditWriteError, GroupCommit
 from idp.audit.record import AuditEvent
 from idp.audit.verify import verify
-from tests.audit.conftest import sql
+from tests.audit.audit_helpers import sql
 
 
 def _count(db, **where) -> int:

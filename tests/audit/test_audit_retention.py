@@ -18,7 +18,7 @@ from idp.audit.partitions import (
 from idp.audit.query import AuditFilter, export
 from idp.audit.verify import verify
 from idp.settings import Settings, SettingsError
-from tests.audit.conftest import write_event
+from tests.audit.audit_helpers import write_event
 
 TODAY = datetime.now(UTC).date()
 

@@ -13,7 +13,7 @@ from idp.audit import EventType, Outcome, record
 from idp.audit.chain import AuditChainHead, event_hash
 from idp.audit.record import AuditEvent
 from idp.audit.verify import verify
-from tests.audit.conftest import sql, write_event
+from tests.audit.audit_helpers import sql, write_event
 
 
 def _logins(db, n: int = 5) -> list[int]:

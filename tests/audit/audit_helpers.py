@@ -1,5 +1,5 @@
-"""Audit fixtures: events written at chosen times and raw SQL on the test's database (the
-`db` and `cli` fixtures are every feature's, in tests/conftest.py)."""
+"""Helpers of the audit tests: events written at chosen times and raw SQL on the test's
+database (the `db` and `cli` fixtures they use are every feature's, in tests/conftest.py)."""
 
 from __future__ import annotations
 
