@@ -21,6 +21,7 @@ from clients.policy import LIFETIMES
 from idp.accounts import password_policy
 from idp.oidc.provider_metadata import metadata
 from idp.saml.endpoints import entity_id
+from idp.services import Services
 from idp.settings import Settings
 
 Text = tuple[str, str]  # (Chinese, English)
@@ -83,7 +84,7 @@ def hide_credentials(url: str) -> str:
     return _SECRET_PARAM.sub(lambda m: m.group(1) + HIDDEN, url)
 
 
-def overview(services, admin: Admin) -> list[Section]:
+def overview(services: Services, admin: Admin) -> list[Section]:
     require(admin, Permission.SETTINGS)
     return sections(services.settings)
 
