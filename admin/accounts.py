@@ -29,7 +29,7 @@ from idp.sso.session import SsoSession
 
 SEARCH_LIMIT = 50
 RECENT_LOGINS = 20
-_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+_ID_NUMBER = re.compile(r"^[0-9]{17}[0-9Xx]$")  # ASCII digits only: \d also matches other scripts
 
 
 @dataclass

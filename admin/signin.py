@@ -72,7 +72,8 @@ def finish(
     services: Services, attempt: Attempt, args: dict[str, str], token_endpoint: str
 ) -> Identity:
     """Check the callback (state, iss), redeem the code, verify the ID token."""
-    if not hmac.compare_digest(args.get("state", ""), attempt.state):
+    # Bytes: compare_digest raises TypeError on str with non-ASCII characters (state=é).
+    if not hmac.compare_digest(args.get("state", "").encode(), attempt.state.encode()):
         raise SignInFailed("state_mismatch")
     issuer = services.settings.issuer
     # RFC 9207 §2.4: when the response carries iss, it must be our issuer.
@@ -95,7 +96,7 @@ def finish(
     audiences = audience if isinstance(audience, list) else [audience]
     if claims.get("iss") != issuer or attempt.client_id not in audiences:
         raise SignInFailed("bad_id_token")
-    if not hmac.compare_digest(str(claims.get("nonce", "")), attempt.nonce):
+    if not hmac.compare_digest(str(claims.get("nonce", "")).encode(), attempt.nonce.encode()):
         raise SignInFailed("nonce_mismatch")
     if str(claims.get("acr")) != REQUIRED_ACR:
         raise SignInFailed("second_factor_required")

@@ -78,9 +78,10 @@ def test_a_citizen_with_totp_but_no_admin_role_is_refused(live, make_admin):
     assert browser.get(base + "/admin/api/me").status_code == 401
 
 
-def test_a_forged_callback_is_refused(live):
+@pytest.mark.parametrize("state", ["forged", "é", "状态"])
+def test_a_forged_callback_is_refused(live, state):
     _, base = live
     browser = requests.Session()
     browser.get(base + "/admin/login")
-    response = browser.get(base + "/admin/callback?code=abc&state=forged")
+    response = browser.get(base + "/admin/callback", params={"code": "abc", "state": state})
     assert response.status_code == 403
