@@ -1,4 +1,6 @@
-"""Fixtures shared by every feature: real SQLite, PostgreSQL and Redis, and a live server.
+"""Fixtures shared by every feature: real SQLite, PostgreSQL and Redis, a live server, the `idp`
+CLI (`cli` in process, `run_idp` and `serve_idp` as processes) and throwaway HTTP servers
+(`http_server`) standing in for relying parties.
 
 PostgreSQL: ``IDP_TEST_PG`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432``); each test
 run creates its own database and drops it at the end. Redis: ``IDP_TEST_REDIS`` (default
