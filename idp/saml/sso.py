@@ -2,7 +2,8 @@
 
 The hand-off to login is protocol-neutral (``idp.sso``): a valid request is kept in the Store,
 a ``LoginRequest`` sends the browser to ``/login``, and ``/saml/resume`` re-checks the session
-with the same ``login_needed`` policy before answering.
+with the same login policy (``idp.sso.policy.interaction_needed``, shared with OIDC) before
+answering.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from idp.saml.constants import SAML as SAML_NS
 from idp.saml.endpoints import sso_url
 from idp.saml.errors import AuthnFailed, NoAuthnContext, NoPassive, SamlError
 from idp.services import Services
-from idp.sso.login_request import LOGIN_REQUEST_TTL, LoginRequest, save_login_request
-from idp.sso.policy import LoginRequirements, login_needed
+from idp.sso.login_request import LOGIN_REQUEST_TTL, LoginRequest, Protocol, save_login_request
+from idp.sso.policy import LoginRequirements, Reason, interaction_needed
 from idp.sso.session import SsoSession, is_token_id
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,12 @@ def resume(services: Services, pending: str | None, current: tuple[str, SsoSessi
     sp = get_sp(services, info.sp)
     if sp is None or sp.disabled:
         return Answer.error("unknown service provider")
-    reason = login_needed(current[1] if current else None, _requirements(info))
+    reason = interaction_needed(current[1] if current else None,
+                                _requirements(info, resumed=True))
     if reason is not None:  # the user did not (or could not) log in as required
-        error = (NoAuthnContext("assurance level not reached") if reason == "insufficient_level"
-                 else AuthnFailed("authentication did not complete", reason))
+        error = (NoAuthnContext("assurance level not reached")
+                 if reason is Reason.INSUFFICIENT_LEVEL
+                 else AuthnFailed("authentication did not complete", reason.value))
         return refuse(services, _target(sp, info), error, actor)
     return _respond(services, info, sp, current, actor)
 
@@ -97,20 +100,18 @@ def refuse(services: Services, target: Target, error: SamlError, actor: Actor) -
 
 def _answer(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
             current: tuple[str, SsoSession] | None, actor: Actor) -> Answer:
-    # ForceAuthn always means a fresh login, even one started in the same second as a
-    # previous login (auth_time has one-second resolution); resume then checks auth_time.
-    reason = "force_login" if info.force_authn else login_needed(
-        current[1] if current else None, _requirements(info))
+    reason = interaction_needed(current[1] if current else None,
+                                _requirements(info, resumed=False))
     if reason is None:
         return _respond(services, info, sp, current, actor)
     if info.is_passive:  # Core §3.4.1: IsPassive and no usable session -> NoPassive
-        return refuse(services, _target(sp, info), NoPassive("login would be needed", reason),
-                      actor)
+        error = NoPassive("login would be needed", reason.value)
+        return refuse(services, _target(sp, info), error, actor)
     key = secrets.token_urlsafe(24)
     services.store.put(PENDING_PREFIX + key, json.dumps(asdict(info)), LOGIN_REQUEST_TTL)
     login = LoginRequest(
-        return_to=f"/saml/resume?req={key}", protocol="saml", client_id=sp.entity_id,
-        client_name=sp.name, force_login=info.force_authn or reason == "force_login",
+        return_to=f"/saml/resume?req={key}", protocol=Protocol.SAML, client_id=sp.entity_id,
+        client_name=sp.name, force_login=info.force_authn or reason.fresh_login,
         min_level=info.min_level,
     )
     return Answer.redirect(f"/login?login={save_login_request(services.store, login)}")
@@ -137,12 +138,11 @@ def _respond(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
     return Answer.post(info.acs_url, fields)
 
 
-def _requirements(info: AuthnRequestInfo) -> LoginRequirements:
-    # ForceAuthn: the authentication must be at least as new as the request (Core §3.4.1).
-    return LoginRequirements(
-        force_login_after=info.received_at if info.force_authn else None,
-        min_level=info.min_level,
-    )
+def _requirements(info: AuthnRequestInfo, *, resumed: bool) -> LoginRequirements:
+    """The AuthnRequest's demands in the login policy's terms: ForceAuthn, a login made for
+    this request (Core §3.4.1); RequestedAuthnContext and the SP's policy, a level."""
+    return LoginRequirements(requested_at=info.received_at, resumed=resumed,
+                             force_login=info.force_authn, min_level=info.min_level)
 
 
 def _target(sp: ServiceProvider, info: AuthnRequestInfo) -> Target:

@@ -1,15 +1,17 @@
 """The authorization endpoint's decisions (OIDC Core §3.1.2), free of Flask.
 
 Authlib validates the client, redirect URI, response type, scope, PKCE and nonce; this module
-adds what is policy: request objects, response modes, ``prompt``, ``max_age``,
-``id_token_hint``, ``acr_values``, the hand-off to login (``idp.sso``) and consent. Its result
-is an ``Outcome`` (``outcomes``) the view turns into a response.
+reads the rest (``parameters``), states what the request demands (``prompt``, ``max_age``,
+``acr_values``, ``id_token_hint``, consent) as ``LoginRequirements`` and asks the login policy
+shared with SAML (``idp.sso.policy``) whether the person must first log in (the hand-off to
+``idp.sso``), choose an account or consent; then it issues the code. Its result is an
+``Outcome`` (``outcomes``) the view turns into a response.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clients.consent import grant_consent, has_consent
 from idp.audit import Actor
@@ -34,15 +36,28 @@ from idp.oidc.errors import (
     OAuth2Error,
 )
 from idp.services import Services
-from idp.sso.login_request import LoginRequest, save_login_request
-from idp.sso.policy import LoginRequirements, login_needed
+from idp.sso.login_request import LoginRequest, Protocol, save_login_request
+from idp.sso.policy import (
+    Consent,
+    ExpectedSubject,
+    LoginRequirements,
+    Prompt,
+    Reason,
+    interaction_needed,
+)
 from idp.sso.session import SsoSession
+
+if TYPE_CHECKING:  # the server is built from the grants, never from this module
+    from idp.oidc.server import OidcServer
 
 
 @dataclass
 class Flow:
+    """One authorization request's surroundings: the app's services, the Authlib server, the
+    browser's SSO session (cookie token and session) and who is asking (for the audit log)."""
+
     services: Services
-    server: Any  # idp.oidc.server.OidcServer
+    server: OidcServer
     sso_token: str | None
     session: SsoSession | None
     actor: Actor
@@ -81,7 +96,7 @@ def select_account(flow: Flow, pending_id: str | None, *, continue_as_current: b
     return _decide(flow, saved, resumed=True, other_account=True)
 
 
-def consent_grant(server, params: Params):
+def consent_grant(server: OidcServer, params: Params):
     """Authlib's validation of an authorization request (client, redirect URI, response type,
     scope, PKCE). Authlib quotes response_type and redirect_uri in its error descriptions and
     refuses (ValueError) to build one holding characters outside RFC 6749 §4.1.2.1's set
@@ -109,54 +124,22 @@ def _decide(flow: Flow, saved: Pending, *, resumed: bool, consent: bool | None =
         return _error(error, mode)
 
 
-def _after_validation(flow, saved, grant, mode, resumed, consent, other_account) -> Outcome:
+def _after_validation(flow: Flow, saved: Pending, grant, mode: str, resumed: bool,
+                      consent: bool | None, other_account: bool) -> Outcome:
     data, client = grant.request.payload.data, grant.request.client
     parameters.refuse_unsupported(data)
     prompts = parameters.prompts(data.get("prompt"))
     claims_request = parameters.claims_request(data.get("claims"))
     requested_acr = parameters.requested_acr(data.get("acr_values"))
-    session = flow.session
-    # Back from the login page, a login made after the request satisfies prompt=login and
-    # max_age (even max_age=0, whose clock would otherwise already have run again).
-    fresh = resumed and session is not None and session.auth_time >= saved.created_at
-    requirements = LoginRequirements(
-        force_login_after=saved.created_at if "login" in prompts and resumed else None,
-        max_age=None if fresh else parameters.max_age(data.get("max_age")),
-        min_level=max(int(client.min_level or 1), min((int(v) for v in requested_acr),
-                                                      default=1)),
-    )
-    reason = login_needed(session, requirements)
-    if reason is None and "login" in prompts and not resumed:
-        reason = "force_login"
-    # The hint is always checked; a mismatch sends the person to log in, but who they then
-    # log in as is theirs to choose (the relying party compares sub).
-    hint_ok = _hint_matches(flow, client, session, data.get("id_token_hint"))
-    if reason is None and not hint_ok and not fresh:
-        reason = "other_account"
-    if other_account:
-        reason = "other_account"
+    requirements = _requirements(flow, saved, grant, prompts, requested_acr, resumed=resumed,
+                                 consent=consent, other_account=other_account)
+    reason = interaction_needed(flow.session, requirements)
     if reason is not None:
-        if "none" in prompts:
-            raise LoginRequiredError()
-        return _go_login(flow, saved, client, data, requirements.min_level, reason)
-    # OIDC Core §3.1.2.1 prompt=select_account: asked once per request, unless the person
-    # just logged in for it (that login was the choice).
-    if "select_account" in prompts and not saved.account_selected and not fresh:
-        saved.account_selected = True  # the chooser's answer resumes past this point
-        pending_requests.save(flow.services.store, saved)
-        return ChooseAccount(saved.id)
+        return _interact(flow, saved, client, data, prompts, requirements, reason)
     if consent is False:
         pending_requests.drop(flow.services.store, saved.id)
         raise AccessDeniedError()
-    if not client.first_party and consent is not True:
-        with flow.services.db.session() as db:
-            remembered = has_consent(db, session.account_id, client.client_id,
-                                     grant.request.scope)
-        if "consent" in prompts or not remembered:
-            if "none" in prompts:
-                raise ConsentRequiredError()
-            pending_requests.save(flow.services.store, saved)
-            return AskConsent(saved.id)
+    session = flow.session
     if consent is True:
         with flow.services.db.begin() as db:
             grant_consent(db, session.account_id, client.client_id, grant.request.scope,
@@ -165,6 +148,45 @@ def _after_validation(flow, saved, grant, mode, resumed, consent, other_account)
         pending_requests.drop(flow.services.store, saved.id)
     return _issue(flow, grant, mode, parameters.acr(session.level, requested_acr),
                   claims_request)
+
+
+def _requirements(flow: Flow, saved: Pending, grant, prompts: set[str], requested_acr: list[str],
+                  *, resumed: bool, consent: bool | None,
+                  other_account: bool) -> LoginRequirements:
+    """The request's demands in the login policy's terms (``idp.sso.policy``)."""
+    data, client = grant.request.payload.data, grant.request.client
+    return LoginRequirements(
+        requested_at=saved.created_at, resumed=resumed, force_login="login" in prompts,
+        max_age=parameters.max_age(data.get("max_age")),
+        min_level=max(int(client.min_level or 1), min((int(v) for v in requested_acr),
+                                                      default=1)),
+        other_account=other_account,
+        expected=_expected_subject(flow, client, data.get("id_token_hint")),
+        select_account="select_account" in prompts and not saved.account_selected,
+        # First-party clients (the portal's own sites) are not asked for consent.
+        consent=None if client.first_party else Consent(
+            remembered=lambda account_id: _remembered(flow, client, grant.request.scope,
+                                                      account_id),
+            ask_again="consent" in prompts, answer=consent),
+    )
+
+
+def _interact(flow: Flow, saved: Pending, client, data, prompts: set[str],
+              requirements: LoginRequirements, reason: Reason) -> Outcome:
+    """Keep the request and send the person where ``reason`` says; with prompt=none, the
+    error OIDC Core §3.1.2.6 names instead."""
+    if reason.prompt is Prompt.LOGIN:
+        if "none" in prompts:
+            raise LoginRequiredError()
+        return _go_login(flow, saved, client, data, requirements.min_level, reason)
+    if reason.prompt is Prompt.SELECT_ACCOUNT:
+        saved.account_selected = True  # the chooser's answer resumes past this point
+        pending_requests.save(flow.services.store, saved)
+        return ChooseAccount(saved.id)
+    if "none" in prompts:
+        raise ConsentRequiredError()
+    pending_requests.save(flow.services.store, saved)
+    return AskConsent(saved.id)
 
 
 def _issue(flow: Flow, grant, mode: str, acr: str, claims_request: dict) -> Respond:
@@ -188,25 +210,32 @@ def _issue(flow: Flow, grant, mode: str, acr: str, claims_request: dict) -> Resp
     return Respond(grant.redirect_uri, params, mode)
 
 
-def _go_login(flow: Flow, saved: Pending, client, data, min_level: int, reason: str) -> GoLogin:
+def _go_login(flow: Flow, saved: Pending, client, data, min_level: int,
+              reason: Reason) -> GoLogin:
     pending_id = pending_requests.save(flow.services.store, saved)
     login = LoginRequest(
-        return_to=f"/authorize/resume?pending={pending_id}", protocol="oidc",
-        client_id=client.client_id, client_name=client.name,
-        force_login=reason in ("force_login", "max_age", "other_account"),
+        return_to=f"/authorize/resume?pending={pending_id}", protocol=Protocol.OIDC,
+        client_id=client.client_id, client_name=client.name, force_login=reason.fresh_login,
         min_level=min_level, login_hint=data.get("login_hint"),
     )
     return GoLogin(save_login_request(flow.services.store, login))
 
 
-def _hint_matches(flow: Flow, client, session: SsoSession | None, hint: str | None) -> bool:
-    """Whether the id_token_hint (if any) names the session's person, as this client knows
-    them."""
+def _expected_subject(flow: Flow, client, hint: str | None) -> ExpectedSubject | None:
+    """The person an id_token_hint names, as this client knows them (the hint is verified
+    even when no session is there to compare it with)."""
     claims = parameters.id_token_hint_claims(flow.services, hint)
     if claims is None:
-        return True
-    return session is not None and claims.get("sub") == subject(
-        flow.services, client, session.account_id)
+        return None
+    return ExpectedSubject(claims.get("sub"),
+                           lambda account_id: subject(flow.services, client, account_id))
+
+
+def _remembered(flow: Flow, client, scope: str, account_id: str) -> bool:
+    """Whether the person already consented to this client for these scopes (asked only
+    when the login checks pass)."""
+    with flow.services.db.session() as db:
+        return has_consent(db, account_id, client.client_id, scope)
 
 
 def _error(error: OAuth2Error, mode: str) -> Outcome:
