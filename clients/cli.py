@@ -169,9 +169,9 @@ def delete(services: Services, client_id: str, yes: bool, as_json: bool) -> None
 @JSON
 @with_services
 def initial_access_token(services: Services, ttl: int, reusable: bool, as_json: bool) -> None:
-    """A bearer token for RFC 7591 registration at POST /register (shown only this once)."""
+    """A bearer token for RFC 7591 registration at POST /connect/register (shown only this once)."""
     token = issue_initial_access_token(services, SYSTEM_ACTOR, ttl=ttl, single_use=not reusable)
     data = {"initial_access_token": token, "expires_in": ttl, "single_use": not reusable,
-            "registration_endpoint": f"{services.settings.issuer}/register"}
+            "registration_endpoint": f"{services.settings.issuer}/connect/register"}
     emit(data, as_json, f"initial access token: {token}\nvalid {ttl} s, "
          f"{'reusable' if reusable else 'single use'}, at {data['registration_endpoint']}")

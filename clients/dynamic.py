@@ -1,4 +1,4 @@
-"""RFC 7591 dynamic registration and RFC 7592 management, for the ``/register`` endpoints.
+"""RFC 7591 dynamic registration and RFC 7592 management, for the ``/connect/register`` endpoints.
 
 Registrants are untrusted (``validate_metadata(trusted=False)``): they get default policy and
 capped scopes. Each registration gets a registration access token (stored as a keyed hash) for
@@ -40,7 +40,8 @@ def _response(
     if secret is not None:
         # RFC 7591 §3.2.1: REQUIRED with a secret; 0 means it does not expire.
         data.update(client_secret=secret, client_secret_expires_at=0)
-    data["registration_client_uri"] = f"{services.settings.issuer}/register/{client.client_id}"
+    data["registration_client_uri"] = (
+        f"{services.settings.issuer}/connect/register/{client.client_id}")
     if token is not None:
         data["registration_access_token"] = token
     return data

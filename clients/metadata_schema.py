@@ -1,6 +1,6 @@
 """The JSON shape of RFC 7591 client metadata: types, lengths and ranges, checked at the edge.
 
-``/register`` (RFC 7591 §3, RFC 7592 §2.2) checks a body against ``METADATA`` before
+``/connect/register`` (RFC 7591 §3, RFC 7592 §2.2) checks a body against ``METADATA`` before
 ``clients.validation`` sees it, so a value of the wrong type (``"client_secret": 123``) is an
 ``invalid_client_metadata`` answer, not an exception deep in a service. The meaning of each
 value (which grant types, which URIs) stays ``clients.validation``'s.

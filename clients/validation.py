@@ -2,7 +2,7 @@
 
 ``validate_metadata`` turns registration metadata (RFC 7591 names) into ``OidcClient`` field
 values, or raises ``InvalidRedirectUri`` / ``InvalidClientMetadata`` with a description.
-Registrants through ``POST /register`` are untrusted: policy fields (department, allowed
+Registrants through ``POST /connect/register`` are untrusted: policy fields (department, allowed
 claims, minimum level, first party, lifetimes) are ignored for them (RFC 7591 §3.2.1 lets the
 server replace requested values) and their scopes are capped.
 """

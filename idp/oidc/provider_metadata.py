@@ -23,7 +23,7 @@ def metadata(settings: Settings) -> dict[str, Any]:
         "token_endpoint": f"{issuer}/token",
         "userinfo_endpoint": f"{issuer}/userinfo",
         "jwks_uri": f"{issuer}/jwks",
-        "registration_endpoint": f"{issuer}/register",
+        "registration_endpoint": f"{issuer}/connect/register",
         "introspection_endpoint": f"{issuer}/introspect",
         "revocation_endpoint": f"{issuer}/revoke",
         "pushed_authorization_request_endpoint": f"{issuer}/par",

@@ -52,10 +52,10 @@ ROUTES = [
 ]
 
 REGISTRATION_ROUTES = [
-    ("/register", registration.register, POST),
-    ("/register/<client_id>", registration.read, GET),
-    ("/register/<client_id>", registration.update, ["PUT"]),
-    ("/register/<client_id>", registration.delete, ["DELETE"]),
+    ("/connect/register", registration.register, POST),
+    ("/connect/register/<client_id>", registration.read, GET),
+    ("/connect/register/<client_id>", registration.update, ["PUT"]),
+    ("/connect/register/<client_id>", registration.delete, ["DELETE"]),
 ]
 
 

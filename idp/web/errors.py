@@ -24,7 +24,7 @@ RETRY_AFTER_SECONDS = 5  # about the longest a request waits on a silent backend
 # admin API shares). /authorize stays a page: with the database down its redirect URI cannot
 # be verified, so nothing may be redirected (RFC 6749 §4.1.2.1).
 _JSON_PATHS = ("/token", "/introspect", "/revoke", "/par", "/userinfo", "/jwks", "/readyz",
-               "/.well-known", "/connect", "/register", "/admin/api")
+               "/.well-known", "/connect", "/admin/api")
 
 
 def _messages() -> dict[int, str]:

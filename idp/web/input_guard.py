@@ -31,10 +31,10 @@ from idp.web.errors import render_error
 log = logging.getLogger(__name__)
 
 # Endpoints whose answers are JSON (RFC 6749 §5.2 errors; the admin API uses the same shape).
-JSON_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/userinfo", "/register",
+JSON_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/userinfo", "/connect/register",
                  "/connect/", "/admin/api/")
 # Endpoints that authenticate a client with HTTP Basic (RFC 6749 §2.3.1).
-CLIENT_AUTH_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/register")
+CLIENT_AUTH_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/connect/register")
 # Headers a view or the audit log reads as text.
 READ_HEADERS = ("Authorization", "User-Agent", "Accept-Language", "X-CSRF-Token")
 MAX_JSON_DEPTH = 64
@@ -166,7 +166,7 @@ def guard():
             try:
                 _check_body()
             except _Refused as refused:
-                if path.startswith("/register"):  # RFC 7591 §3.2.2: the body is metadata
+                if path.startswith("/connect/register"):  # RFC 7591 §3.2.2: the body is metadata
                     refused.error = "invalid_client_metadata"
                 raise
     except _Refused as refused:

@@ -72,7 +72,7 @@ def test_unknown_clients_are_reported(cli):
 def test_an_initial_access_token_lets_a_registrant_register(cli, client):
     issued = json.loads(cli("clients", "initial-access-token", "--ttl", "60", "--json").stdout)
     assert issued["expires_in"] == 60 and issued["single_use"] is True
-    response = client.post("/register", json={"redirect_uris": ["https://r.gov.cn/cb"]},
+    response = client.post("/connect/register", json={"redirect_uris": ["https://r.gov.cn/cb"]},
                            headers={"Authorization": f"Bearer {issued['initial_access_token']}"})
     assert response.status_code == 201
 

@@ -21,7 +21,7 @@ METADATA = {
 
 
 def _register(client, token, metadata=METADATA):
-    return client.post("/register", json=metadata, headers=bearer(token))
+    return client.post("/connect/register", json=metadata, headers=bearer(token))
 
 
 def test_a_registrant_gets_credentials_and_its_metadata(backend, client, initial_token):
@@ -31,7 +31,7 @@ def test_a_registrant_gets_credentials_and_its_metadata(backend, client, initial
     assert response.headers["Cache-Control"] == "no-store"
     assert body["client_secret"] and body["client_secret_expires_at"] == 0
     assert body["registration_access_token"]
-    assert body["registration_client_uri"].endswith(f"/register/{body['client_id']}")
+    assert body["registration_client_uri"].endswith(f"/connect/register/{body['client_id']}")
     assert body["redirect_uris"] == METADATA["redirect_uris"]
     assert body["token_endpoint_auth_method"] == "client_secret_basic"
     # Policy is the administrator's: no id_card scope and no first-party status by asking.
@@ -41,7 +41,7 @@ def test_a_registrant_gets_credentials_and_its_metadata(backend, client, initial
 
 def test_registration_needs_a_live_initial_access_token(client, initial_token):
     for headers in ({}, bearer("forged"), {"Authorization": f"Basic {initial_token}"}):
-        response = client.post("/register", json=METADATA, headers=headers)
+        response = client.post("/connect/register", json=METADATA, headers=headers)
         assert response.status_code == 401
         assert response.get_json()["error"] == "invalid_token"
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -86,7 +86,8 @@ def test_registration_errors_follow_rfc_7591(client, initial_token, body, error)
 
 
 def test_a_body_that_is_not_json_is_invalid_client_metadata(client, initial_token):
-    response = client.post("/register", data="redirect_uris=x", headers=bearer(initial_token),
+    response = client.post("/connect/register", data="redirect_uris=x",
+                           headers=bearer(initial_token),
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert response.get_json()["error"] == "invalid_client_metadata"
@@ -94,7 +95,7 @@ def test_a_body_that_is_not_json_is_invalid_client_metadata(client, initial_toke
 
 def test_the_registration_access_token_reads_updates_and_deletes(backend, client, initial_token):
     created = _register(client, initial_token).get_json()
-    path = f"/register/{created['client_id']}"
+    path = f"/connect/register/{created['client_id']}"
     auth = bearer(created["registration_access_token"])
 
     read = client.get(path, headers=auth)
@@ -114,10 +115,10 @@ def test_the_registration_access_token_reads_updates_and_deletes(backend, client
 
 def test_management_refuses_a_wrong_token_and_mismatched_updates(client, initial_token):
     created = _register(client, initial_token).get_json()
-    path = f"/register/{created['client_id']}"
+    path = f"/connect/register/{created['client_id']}"
     auth = bearer(created["registration_access_token"])
     assert client.get(path, headers=bearer("wrong")).status_code == 401
-    assert client.get("/register/unknown", headers=auth).status_code == 401
+    assert client.get("/connect/register/unknown", headers=auth).status_code == 401
     assert client.delete(path, headers=bearer("wrong")).status_code == 401
     for change in ({"client_id": "other"}, {"client_secret": "not-the-secret"}):
         response = client.put(path, json={**created, **change}, headers=auth)

@@ -212,7 +212,7 @@ class Report:
 
 @dataclass(frozen=True)
 class Endpoint:
-    rule: str  # Werkzeug rule, e.g. "/register/<client_id>"
+    rule: str  # Werkzeug rule, e.g. "/connect/register/<client_id>"
     methods: tuple[str, ...]  # what is tried
     allowed: tuple[str, ...] = ()  # what the app routes (tried three times as often)
 

@@ -33,5 +33,5 @@ class World:
     third_party: tuple[str, str]  # needs consent
     public: str  # a public client (PKCE, no secret)
     sp: str
-    initial_token: str  # a reusable RFC 7591 initial access token for POST /register
+    initial_token: str  # a reusable RFC 7591 initial access token for POST /connect/register
     stepper: str  # must change the password, then give a TOTP code, when logging in

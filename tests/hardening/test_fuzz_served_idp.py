@@ -114,7 +114,7 @@ def _states(base: str, world: World) -> tuple[State, State, State]:
     choose = _pending_of(browser.get(f"{base}/authorize", allow_redirects=False, timeout=10,
                                      params={**authorize, "prompt": "select_account"}))
     registration = {"client_name": "动态", "redirect_uris": [REDIRECT]}
-    registered = requests.post(f"{base}/register", json=registration, timeout=10, headers={
+    registered = requests.post(f"{base}/connect/register", json=registration, timeout=10, headers={
         "Authorization": f"Bearer {world.initial_token}"}).json()
     assert "registration_access_token" in registered, registered
 
@@ -146,8 +146,9 @@ def _states(base: str, world: World) -> tuple[State, State, State]:
             "/session/end/confirm": {"csrf_token": csrf, "id_token_hint": tokens["id_token"]},
             "/login": {"login": login_id, "username": world.username, "password": "wrong",
                        "door": "person", "csrf_token": csrf},
-            "/register": {"@Authorization": f"Bearer {world.initial_token}", **registration},
-            "/register/<client_id>": {
+            "/connect/register": {"@Authorization": f"Bearer {world.initial_token}",
+                                  **registration},
+            "/connect/register/<client_id>": {
                 "<client_id>": registered["client_id"], "client_id": registered["client_id"],
                 "@Authorization": f"Bearer {registered['registration_access_token']}",
                 **registration},

@@ -173,7 +173,7 @@ def test_the_acs_index_in_ascii_digits_still_works(client, world):
 # --- NUL and control bytes reach no database --------------------------------------------------
 
 JSON_ENDPOINTS = [("POST", "/token"), ("POST", "/introspect"), ("POST", "/revoke"),
-                  ("POST", "/par"), ("GET", "/userinfo"), ("POST", "/register")]
+                  ("POST", "/par"), ("GET", "/userinfo"), ("POST", "/connect/register")]
 PAGES = [("GET", "/authorize"), ("POST", "/authorize"), ("GET", "/session/end"),
          ("GET", "/saml/idp-initiated"), ("GET", "/login")]
 
@@ -194,8 +194,8 @@ def test_nul_control_or_bad_utf8_in_a_parameter_is_a_400_in_the_endpoints_format
             assert "<html" in answer.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/register/a\x00b", "/static/a\x00b", "/a\x01", "/\xff",
-                                  "/register/\xed\xa0\x80", "/a\nb"])
+@pytest.mark.parametrize("path", ["/connect/register/a\x00b", "/static/a\x00b", "/a\x01", "/\xff",
+                                  "/connect/register/\xed\xa0\x80", "/a\nb"])
 def test_nul_control_or_bad_utf8_in_the_path_is_a_400(backend, client, path):
     # PATH_INFO as a WSGI server sets it (bytes as latin-1): the test client would otherwise
     # replace the invalid bytes before the app sees them.
@@ -208,7 +208,7 @@ def test_nul_control_or_bad_utf8_in_the_path_is_a_400(backend, client, path):
     b'{"client_name": "\\ud800"}', b"[" * 50_000 + b"]" * 50_000,
 ])
 def test_a_json_body_with_a_control_character_or_deep_nesting_is_a_400(backend, client, body):
-    answer = client.post("/register", data=body, content_type="application/json")
+    answer = client.post("/connect/register", data=body, content_type="application/json")
     assert answer.status_code == 400 and answer.json["error"] == "invalid_client_metadata"
 
 

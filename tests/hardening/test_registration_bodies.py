@@ -53,7 +53,7 @@ def _bearer(token: str, content_type: str = JSON) -> dict[str, str]:
 
 @pytest.fixture
 def registered(client, token) -> dict:
-    response = client.post("/register", json=METADATA, headers=_bearer(token))
+    response = client.post("/connect/register", json=METADATA, headers=_bearer(token))
     assert response.status_code == 201
     return response.get_json()
 
@@ -73,7 +73,7 @@ def test_a_registration_body_of_the_wrong_shape_is_invalid_client_metadata(clien
     for body, content_type, words in BAD_BODIES:
         # A fresh initial token each time: a refused body must not be what spends one.
         token = issue_initial_access_token(services, SYSTEM_ACTOR, ttl=600)
-        _refused(client.post("/register", data=body, headers=_bearer(token, content_type)),
+        _refused(client.post("/connect/register", data=body, headers=_bearer(token, content_type)),
                  words)
 
 
@@ -82,13 +82,13 @@ def test_an_update_with_a_client_secret_that_is_not_a_string_is_refused(
     client, registered, secret
 ):
     body = {**METADATA, "client_id": registered["client_id"], "client_secret": secret}
-    response = client.put(f"/register/{registered['client_id']}", json=body,
+    response = client.put(f"/connect/register/{registered['client_id']}", json=body,
                           headers=_bearer(registered["registration_access_token"]))
     _refused(response, "client_secret")
 
 
 def test_an_update_body_of_the_wrong_shape_is_refused_and_changes_nothing(client, registered):
-    path = f"/register/{registered['client_id']}"
+    path = f"/connect/register/{registered['client_id']}"
     auth = _bearer(registered["registration_access_token"])
     for body, content_type, words in BAD_BODIES:
         _refused(client.put(path, data=body, headers={**auth, "Content-Type": content_type}),
@@ -99,6 +99,6 @@ def test_an_update_body_of_the_wrong_shape_is_refused_and_changes_nothing(client
 def test_a_well_formed_update_still_works(client, registered):
     body = {**METADATA, "client_id": registered["client_id"], "client_name": "不动产登记中心",
             "client_secret": registered["client_secret"], "default_max_age": 3600}
-    response = client.put(f"/register/{registered['client_id']}", json=body,
+    response = client.put(f"/connect/register/{registered['client_id']}", json=body,
                           headers=_bearer(registered["registration_access_token"]))
     assert response.status_code == 200 and response.get_json()["client_name"] == "不动产登记中心"

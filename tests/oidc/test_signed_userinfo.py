@@ -78,14 +78,14 @@ def _register(client, svc, **metadata):
     token = issue_initial_access_token(svc, SYSTEM_ACTOR, ttl=60)
     body = {"client_name": "不动产登记", "redirect_uris": ["https://bdc.example.gov.cn/cb"],
             **metadata}
-    return client.post("/register", json=body, headers={"Authorization": f"Bearer {token}"})
+    return client.post("/connect/register", json=body, headers={"Authorization": f"Bearer {token}"})
 
 
 def test_registration_accepts_the_alg_and_returns_it(client, svc):
     response = _register(client, svc, userinfo_signed_response_alg="ES256")
     assert response.status_code == 201
     assert response.json["userinfo_signed_response_alg"] == "ES256"
-    read = client.get(f"/register/{response.json['client_id']}", headers={
+    read = client.get(f"/connect/register/{response.json['client_id']}", headers={
         "Authorization": f"Bearer {response.json['registration_access_token']}"})
     assert read.json["userinfo_signed_response_alg"] == "ES256"
 

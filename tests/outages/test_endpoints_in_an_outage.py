@@ -67,7 +67,7 @@ def _requests(client, site) -> dict[str, object]:
         "revoke": client.post("/revoke", headers=basic, data={"token": "not-a-token"}),
         "par": client.post("/par", headers=basic, data=site["authorize"]),
         "userinfo": client.get("/userinfo", headers=bearer),
-        "register": client.post("/register", json={"redirect_uris": [REDIRECT]}),
+        "register": client.post("/connect/register", json={"redirect_uris": [REDIRECT]}),
         "admin_api": client.get("/admin/api/me"),
         "jwks": client.get("/jwks"),
         "discovery": client.get("/.well-known/openid-configuration"),

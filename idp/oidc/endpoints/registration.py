@@ -1,4 +1,4 @@
-"""``/register``: RFC 7591 dynamic registration and RFC 7592 client configuration endpoints.
+"""``/connect/register``: RFC 7591 dynamic registration and RFC 7592 client configuration endpoints.
 
 JSON in, JSON out, ``Cache-Control: no-store`` (the bodies hold secrets); errors per RFC 7591
 §3.2.2 (``client_error``, the handler ``routes.py`` installs on this endpoint's blueprint).
