@@ -7,6 +7,7 @@ Imports under ``if TYPE_CHECKING:`` are annotations, not dependencies, and are n
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,6 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
      "idp.params"),  # foundation
     ("idp.audit",),  # the hash-chained audit log
     ("keys",),  # key store, sealing, signing
+    ("idp.notify",),  # messages to people (SMS)
     ("idp.accounts", "idp.authn", "idp.sso", "idp.claims"),  # identity core
     ("clients", "federation"),  # registries of relying parties and upstream sources
     ("idp.services",),  # the app's long-lived parts, assembled
@@ -142,3 +144,10 @@ def _strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
                         break
                 found.append(component)
     return found
+
+
+def test_the_architecture_document_draws_every_layer_and_names_real_files():
+    document = (ROOT / "docs" / "architecture.md").read_text()
+    assert [group for groups in LAYERS for group in groups if group not in document] == []
+    named = re.findall(r"`((?:idp|clients|keys|admin|federation)/[\w/]+\.py)`", document)
+    assert named and [path for path in named if not (ROOT / path).is_file()] == []
