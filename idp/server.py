@@ -20,11 +20,17 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from idp.app import create_app
-        from idp.services import Services
+        from idp.worker_app import worker_app
 
-        # The master migrated already; workers only open what exists.
-        return create_app(self.settings, services=Services.build(self.settings, upgrade=False))
+        return worker_app(self.settings, _build_app)
+
+
+def _build_app(settings: Settings):
+    from idp.app import create_app
+    from idp.services import Services
+
+    # The master migrated already; workers only open what exists.
+    return create_app(settings, services=Services.build(settings, upgrade=False))
 
 
 def serve(

@@ -23,7 +23,7 @@ RETRY_AFTER_SECONDS = 5  # about the longest a request waits on a silent backend
 # Endpoints called by programs answer an OAuth-style JSON error (RFC 6749 §5.2 shape, which the
 # admin API shares). /authorize stays a page: with the database down its redirect URI cannot
 # be verified, so nothing may be redirected (RFC 6749 §4.1.2.1).
-_JSON_PATHS = ("/token", "/introspect", "/revoke", "/par", "/userinfo", "/jwks", "/readyz",
+JSON_PATHS = ("/token", "/introspect", "/revoke", "/par", "/userinfo", "/jwks", "/readyz",
                "/.well-known", "/connect", "/admin/api")
 
 
@@ -70,7 +70,7 @@ def describe(error: BaseException) -> str:
 
 def unavailable_response():
     """The 503 a client sees during an outage: JSON for programs, a page for people."""
-    wants_json = request.path.startswith(_JSON_PATHS) or request.accept_mimetypes.best_match(
+    wants_json = request.path.startswith(JSON_PATHS) or request.accept_mimetypes.best_match(
         ["text/html", "application/json"]) == "application/json"
     if wants_json:  # ASCII only in error_description (RFC 6749 §5.2)
         response = jsonify(error="temporarily_unavailable", error_description=(

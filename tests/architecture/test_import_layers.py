@@ -22,12 +22,13 @@ LAYERS: list[tuple[str, ...]] = [
     ("idp.audit",),  # the hash-chained audit log
     ("keys",),  # key store, sealing, signing
     ("idp.notify",),  # messages to people (SMS)
-    ("idp.accounts", "idp.authn", "idp.sso", "idp.claims"),  # identity core
+    ("idp.accounts", "idp.authn", "idp.sso", "idp.claims", "idp.notify"),  # identity core
     ("clients", "federation"),  # registries of relying parties and upstream sources
     ("idp.services",),  # the app's long-lived parts, assembled
     ("idp.web", "idp.oidc", "idp.saml"),  # HTTP and protocols
     ("admin",),  # the console
-    ("idp.app", "idp.cli", "idp.server", "idp.bootstrap", "idp.demo", "idp.models"),  # wiring
+    ("idp.app", "idp.cli", "idp.server", "idp.worker_app", "idp.bootstrap", "idp.demo",
+     "idp.models"),  # wiring
 ]
 RANK = {group: rank for rank, groups in enumerate(LAYERS) for group in groups}
 

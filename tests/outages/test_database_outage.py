@@ -3,10 +3,13 @@ worker held past the bounded waits, /readyz out and back in, recovery without a 
 
 from __future__ import annotations
 
+import os
+import re
 import signal
 
 import pytest
-from outage_helpers import ask, assert_outage_answers, load, wait_ready
+import requests
+from outage_helpers import ask, assert_outage_answers, load, wait_ready, wait_until
 
 pytestmark = pytest.mark.outages
 
@@ -55,3 +58,27 @@ def test_a_hung_database_answers_503_within_bounded_waits_and_recovers_when_it_w
     # queue behind one other on the served IdP's 2 threads.
     assert max(a.seconds for a in answers) < 6
     _recovered(served)
+
+
+def test_a_worker_replaced_during_an_outage_answers_503_and_serves_once_it_is_over(
+    served, postgres
+):
+    """gunicorn stops altogether when a worker fails to boot: a worker that starts while the
+    database is down must boot anyway, answer 503, and serve when the database is back."""
+    postgres.stop()
+    try:
+        worker = int(re.findall(r"Booting worker with pid: (\d+)", served.log.read_text())[-1])
+        os.kill(worker, signal.SIGKILL)  # gunicorn's master forks a new one
+        wait_until(lambda: served.log.read_text().count("Booting worker") == 2,
+                   "a new worker")
+        wait_until(lambda: "started during an outage" in served.log.read_text(),
+                   "the new worker to start in the outage")
+        answers = load(served, EVERY, rounds=1)
+        assert {a.status for a in assert_outage_answers(answers)} == {503}
+        assert requests.get(f"{served.base}/healthz", timeout=5).status_code == 200
+    finally:
+        postgres.start()
+    wait_ready(served)
+    answers = load(served, EVERY, rounds=1)
+    assert [(a.name, a.status) for a in answers if a.status >= 400] == []
+    assert "Worker failed to boot" not in served.log.read_text()
