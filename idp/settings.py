@@ -6,8 +6,10 @@ Secrets may be given as ``IDP_X_FILE`` pointing at a file instead of ``IDP_X``.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -92,6 +94,25 @@ class Settings:
     alert_ip_accounts: int = 20
     alert_account_ips: int = 10
 
+    # SMS (idp/notify/): "outbox" appends each message to <data_dir>/outbox.jsonl (development
+    # and tests: nothing reaches a phone); "http" POSTs JSON to the gateway URL. The template
+    # is the body, with {phone}, {text} and {kind} inside JSON strings, replaced JSON-escaped.
+    # Each POST waits at most the timeout; network errors, 429 and 5xx are retried this many
+    # times. The token (a secret: use IDP_SMS_GATEWAY_TOKEN_FILE) goes as a Bearer header.
+    sms_sender: str = "outbox"
+    sms_gateway_url: str = ""
+    sms_gateway_template: str = '{"phone": "{phone}", "text": "{text}"}'
+    sms_gateway_token: str = ""
+    sms_gateway_timeout_seconds: int = 3
+    sms_gateway_retries: int = 1
+    # One-time SMS codes (idp/authn/one_time_codes.py): per phone at most one per interval and
+    # `sms_phone_daily` per day (Beijing calendar day); per client IP `sms_ip_hourly` an hour.
+    sms_phone_interval_seconds: int = 60
+    sms_phone_daily: int = 10
+    sms_ip_hourly: int = 20
+    # Self sign-up (/register): how many accounts one phone number may hold (0: no limit).
+    accounts_per_phone: int = 1
+
     @property
     def secure_cookies(self) -> bool:
         return self.issuer.startswith("https://")
@@ -131,8 +152,32 @@ class Settings:
                                 "at least 1")
         if self.saml_metadata_signer_cert and not self.saml_metadata_signer_cert.is_file():
             raise SettingsError("IDP_SAML_METADATA_SIGNER_CERT must name a PEM certificate file")
+        self._validate_sms()
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             log.warning("argon2 parameters below OWASP's minimum: acceptable for tests only")
+
+    def _validate_sms(self) -> None:
+        if self.sms_sender not in ("outbox", "http"):
+            raise SettingsError("IDP_SMS_SENDER must be outbox or http")
+        if self.sms_sender == "outbox":
+            log.warning("IDP_SMS_SENDER=outbox: SMS are written to %s, not sent to phones "
+                        "(development only)", self.data_dir / "outbox.jsonl")
+            return
+        if not self.sms_gateway_url.startswith(("https://", "http://")):
+            raise SettingsError("IDP_SMS_GATEWAY_URL must be an http(s) URL")
+        # The template with empty values must be JSON (idp/notify/http_gateway.py fills it).
+        try:
+            if "{phone}" not in self.sms_gateway_template or \
+                    "{text}" not in self.sms_gateway_template:
+                raise ValueError("a placeholder is missing")
+            json.loads(re.sub(r"\{(phone|text|kind)\}", "", self.sms_gateway_template))
+        except ValueError as exc:
+            raise SettingsError("IDP_SMS_GATEWAY_TEMPLATE must be JSON with {phone} and {text} "
+                                "inside strings") from exc
+        if self.sms_gateway_timeout_seconds < 1 or self.sms_gateway_retries < 0:
+            raise SettingsError("IDP_SMS_GATEWAY_TIMEOUT_SECONDS must be at least 1 and "
+                                "IDP_SMS_GATEWAY_RETRIES at least 0")
+
 
 
 def _convert(name: str, kind: object, raw: str) -> object:

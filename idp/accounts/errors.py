@@ -21,6 +21,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "id_number_required": ("个人账号必须提供身份证号码", "A citizen account needs an ID number"),
     "weak_password": ("密码不符合要求", "The password does not meet the policy"),
     "duplicate_username": ("该用户名已被使用", "This username is taken"),
+    # Said only to whoever proved the phone with a code (the sign-up page never says it).
+    "phone_taken": (
+        "该手机号已注册账号，请直接登录", "This phone number already has an account: log in"
+    ),
+    "privacy_notice_required": (
+        "请阅读并同意隐私政策", "Read and accept the privacy notice"
+    ),
     "duplicate_id_number": (
         "该身份证号码已注册账号", "An account with this ID number already exists"
     ),

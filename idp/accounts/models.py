@@ -57,6 +57,11 @@ class Person(Base):
     address_sealed: Mapped[str | None] = mapped_column(Text)  # sealed JSON object
     assurance_level: Mapped[int] = mapped_column(Integer, default=1)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the person proved the phone with an SMS code (self sign-up); None: never proved.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # PIPL art. 14 (consent given in full knowledge): which privacy notice, accepted when.
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(32))
+    privacy_notice_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

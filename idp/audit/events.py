@@ -30,6 +30,12 @@ class EventType(StrEnum):
     LEGAL_PERSON_CREATE = "legal_person.create"
     AUTHORISATION_GRANT = "authorisation.grant"
     AUTHORISATION_REVOKE = "authorisation.revoke"
+    # SMS and one-time codes (idp/notify/, idp/authn/one_time_codes.py). Never the code nor the
+    # full phone: "phone" is masked (138****5678). sms.send detail: {"kind", "phone", "sender",
+    # "reason" and "attempts" on failure; a refused send: "reason": "too_soon"|"daily_limit"|
+    # "ip_limit"}; code.verify detail: {"purpose", "phone", "reason": "wrong"|"void"}.
+    SMS_SEND = "sms.send"
+    CODE_VERIFY = "code.verify"
     # Tokens and relying parties (OIDC / SAML). detail: {"grant_type", "scope", "jti"...}
     TOKEN_ISSUE = "token.issue"
     TOKEN_REFRESH = "token.refresh"

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("idp.audit",),  # the hash-chained audit log
     ("keys",),  # key store, sealing, signing
     ("idp.notify",),  # messages to people (SMS)
-    ("idp.accounts", "idp.authn", "idp.sso", "idp.claims", "idp.notify"),  # identity core
+    ("idp.accounts", "idp.authn", "idp.sso", "idp.claims"),  # identity core
     ("clients", "federation"),  # registries of relying parties and upstream sources
     ("idp.services",),  # the app's long-lived parts, assembled
     ("idp.web", "idp.oidc", "idp.saml"),  # HTTP and protocols

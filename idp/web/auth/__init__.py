@@ -1,6 +1,6 @@
-"""Login, its later steps (new password, second factor, legal-person chooser), logout (blueprint
-``auth``) and "my account" (blueprint ``account``). Views are thin: the work is in ``idp.authn``
-and ``idp.sso``.
+"""Login, its later steps (new password, second factor, legal-person chooser), self sign-up,
+logout (blueprint ``auth``) and "my account" (blueprint ``account``). Views are thin: the work
+is in ``idp.authn`` and ``idp.sso``.
 
 The blueprints live in ``blueprints``; importing the view modules here adds their routes, so the
 app factory imports this package. Other blueprints read the browser's SSO session with
@@ -17,6 +17,7 @@ from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     logout,
     password_change,
     second_factor,
+    signup,
 )
 from idp.web.auth.blueprints import account_bp, bp
 

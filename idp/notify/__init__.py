@@ -1,0 +1,13 @@
+"""Messages to people outside the browser: SMS through one ``SmsSender`` interface.
+
+``send_sms`` (``delivery``) is what callers use: it renders one of the fixed message kinds
+(``messages``), hands it to the sender the settings chose (``factory``: the development outbox
+file or an HTTP gateway) and audits the outcome with the phone masked.
+"""
+
+from idp.notify.delivery import send_sms
+from idp.notify.messages import MessageKind, mask_phone, render
+from idp.notify.sender import SmsMessage, SmsSender, SmsUnavailable
+
+__all__ = ["MessageKind", "SmsMessage", "SmsSender", "SmsUnavailable", "mask_phone", "render",
+           "send_sms"]

@@ -1,0 +1,38 @@
+"""The fixed set of SMS the IdP sends, as Chinese templates (the audience reads Chinese; the
+signature in 【】 is the one registered with the carriers, MIIT rules on commercial SMS)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    SIGNUP_CODE = "signup_code"
+    # Someone tried to sign up with a phone that may not take another account: its owner is
+    # told instead of the page (the page never says a phone is registered).
+    SIGNUP_PHONE_TAKEN = "signup_phone_taken"
+    LOGIN_CODE = "login_code"
+    RECOVERY_CODE = "recovery_code"
+    PHONE_CHANGE_CODE = "phone_change_code"
+
+
+_WARNING = "请勿将验证码告诉他人，工作人员不会向您索要验证码。"
+_CODE = "【一网通办】您正在{doing}，验证码 {{code}}，{{minutes}}分钟内有效。" + _WARNING
+TEMPLATES: dict[MessageKind, str] = {
+    MessageKind.SIGNUP_CODE: _CODE.format(doing="注册账号"),
+    MessageKind.SIGNUP_PHONE_TAKEN: "【一网通办】有人正在使用您的手机号注册新账号。该手机号已注册，"
+                                    "您可直接登录。如非本人操作，请忽略本短信。",
+    MessageKind.LOGIN_CODE: _CODE.format(doing="登录"),
+    MessageKind.RECOVERY_CODE: _CODE.format(doing="找回密码"),
+    MessageKind.PHONE_CHANGE_CODE: _CODE.format(doing="更换绑定手机号"),
+}
+
+
+def render(kind: MessageKind, **values: object) -> str:
+    """The text of one message; KeyError when the template needs a value not given."""
+    return TEMPLATES[kind].format(**values)
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: what audit events and pages may show of a phone number."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
