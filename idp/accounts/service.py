@@ -190,7 +190,7 @@ def person_claims(services: Services, person: Person) -> dict[str, Any]:
 
     address = opened(person.address_sealed, ADDRESS)
     return {
-        "name": person.name,
+        "name": person.name or None,  # empty until a self-made account is real-name verified
         "id_number": opened(person.id_number_sealed, ID_NUMBER),
         "phone": opened(person.phone_sealed, PHONE),
         "email": opened(person.email_sealed, EMAIL),

@@ -59,6 +59,7 @@ class HttpGatewaySender:
                     answer.read()
                 return
             except urllib.error.HTTPError as error:
+                error.close()  # it holds the answer's connection
                 reason = f"http_{error.code}"
                 if error.code != 429 and error.code < 500:
                     raise SmsUnavailable(reason, attempt) from None
