@@ -82,9 +82,10 @@ def _add_subcommands() -> None:
     from idp.audit.cli import audit
     from idp.demo.cli import demo
     from idp.store.cli import store
+    from idp.verification.cli import verifier
     from keys.cli import keys
 
-    for group in (store, users, keys, audit, clients, admin, demo):
+    for group in (store, users, verifier, keys, audit, clients, admin, demo):
         idp.add_command(group)
     from idp.saml.cli import attach as attach_saml  # add-saml, list-saml, disable-saml
 

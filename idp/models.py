@@ -9,5 +9,6 @@ import idp.audit.record  # noqa: F401
 import idp.authn.models  # noqa: F401
 import idp.oidc.grants.refresh_token_model  # noqa: F401
 import idp.store.sql_store  # noqa: F401
+import idp.verification.models  # noqa: F401
 import keys.data_keys  # noqa: F401
 import keys.models  # noqa: F401

@@ -113,6 +113,33 @@ class Settings:
     # Self sign-up (/register): how many accounts one phone number may hold (0: no limit).
     accounts_per_phone: int = 1
 
+    # Real-name verification (idp/verification/): "local" checks the register tables imported
+    # by `idp verifier import` / `import-entities`; "http" POSTs each check, HMAC-signed with
+    # the secret (use the _FILE variants), to the URL, waiting at most the timeout.
+    population_register: str = "local"
+    population_register_url: str = ""
+    population_register_secret: str = ""
+    entity_register: str = "local"
+    entity_register_url: str = ""
+    entity_register_secret: str = ""
+    register_timeout_seconds: int = 3
+    # Verification tries per account and per client IP in an hour (every try counts).
+    verify_tries_per_hour: int = 5
+
+    def _validate_registers(self) -> None:
+        for prefix in ("population", "entity"):
+            kind, url = getattr(self, f"{prefix}_register"), getattr(self, f"{prefix}_register_url")
+            upper = f"IDP_{prefix.upper()}_REGISTER"
+            if kind not in ("local", "http"):
+                raise SettingsError(f"{upper} must be local or http")
+            if kind == "http" and not (url.startswith(("https://", "http://"))
+                                       and getattr(self, f"{prefix}_register_secret")):
+                raise SettingsError(f"{upper}=http needs {upper}_URL (http(s)) and "
+                                    f"{upper}_SECRET")
+        if self.register_timeout_seconds < 1 or self.verify_tries_per_hour < 1:
+            raise SettingsError("IDP_REGISTER_TIMEOUT_SECONDS and IDP_VERIFY_TRIES_PER_HOUR must "
+                                "be at least 1")
+
     @property
     def secure_cookies(self) -> bool:
         return self.issuer.startswith("https://")
@@ -153,6 +180,7 @@ class Settings:
         if self.saml_metadata_signer_cert and not self.saml_metadata_signer_cert.is_file():
             raise SettingsError("IDP_SAML_METADATA_SIGNER_CERT must name a PEM certificate file")
         self._validate_sms()
+        self._validate_registers()
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             log.warning("argon2 parameters below OWASP's minimum: acceptable for tests only")
 

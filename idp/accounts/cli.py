@@ -15,6 +15,7 @@ from idp.accounts.identity_numbers import CST
 from idp.accounts.models import Authorisation, LegalPerson, Person
 from idp.audit import SYSTEM_ACTOR
 from idp.commands import CliError, emit, with_services
+from idp.verification.entities import revoke_agent_now
 
 if TYPE_CHECKING:
     from idp.services import Services
@@ -123,9 +124,10 @@ def grant_agent(services: Services, credit_code, username, valid_until, as_json)
 @click.option("--json", "as_json", is_flag=True)
 @with_services
 def revoke_agent(services: Services, credit_code, username, as_json) -> None:
-    """Revoke a citizen's agent authorisation for a legal person."""
+    """Revoke a citizen's agent authorisation for a legal person (their live sessions stop
+    acting for it at once)."""
     count = _run(
-        service.revoke_agent, services, SYSTEM_ACTOR, credit_code=credit_code,
+        revoke_agent_now, services, SYSTEM_ACTOR, credit_code=credit_code,
         username=username, revoked_by=GRANTED_BY,
     )
     emit({"revoked": count}, as_json, f"revoked {count} authorisation(s)")

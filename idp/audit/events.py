@@ -30,6 +30,16 @@ class EventType(StrEnum):
     LEGAL_PERSON_CREATE = "legal_person.create"
     AUTHORISATION_GRANT = "authorisation.grant"
     AUTHORISATION_REVOKE = "authorisation.revoke"
+    # Real-name verification and online registration (idp/verification/). Never the ID number
+    # nor the name. real_name.verify detail: {"register": "local"|"http", "fields" on success,
+    # "reason" on failure: "name_mismatch"|"unknown"|"id_number_taken"|"id_number_differs"|
+    # "too_many_tries"|"unavailable"}; entity.verify detail: {"register", "credit_code",
+    # "reason" on failure: "name_mismatch"|"unknown"|"not_representative"|"too_many_tries"|
+    # "unavailable"}; authorisation.invitation detail: {"action": "create"|"accept"|"decline"|
+    # "withdraw", "invitation_id", "legal_person_id"}.
+    REAL_NAME_VERIFY = "real_name.verify"
+    ENTITY_VERIFY = "entity.verify"
+    AGENT_INVITATION = "authorisation.invitation"
     # SMS and one-time codes (idp/notify/, idp/authn/one_time_codes.py). Never the code nor the
     # full phone: "phone" is masked (138****5678). sms.send detail: {"kind", "phone", "sender",
     # "reason" and "attempts" on failure; a refused send: "reason": "too_soon"|"daily_limit"|

@@ -14,6 +14,11 @@ class MessageKind(StrEnum):
     LOGIN_CODE = "login_code"
     RECOVERY_CODE = "recovery_code"
     PHONE_CHANGE_CODE = "phone_change_code"
+    # Agents of legal persons (idp/verification/invitations.py): no personal data, only the
+    # organisation's public name and a username.
+    AGENT_INVITED = "agent_invited"
+    AGENT_ANSWERED = "agent_answered"
+    AGENT_REVOKED = "agent_revoked"
 
 
 _WARNING = "请勿将验证码告诉他人，工作人员不会向您索要验证码。"
@@ -25,6 +30,10 @@ TEMPLATES: dict[MessageKind, str] = {
     MessageKind.LOGIN_CODE: _CODE.format(doing="登录"),
     MessageKind.RECOVERY_CODE: _CODE.format(doing="找回密码"),
     MessageKind.PHONE_CHANGE_CODE: _CODE.format(doing="更换绑定手机号"),
+    MessageKind.AGENT_INVITED: "【一网通办】{entity}邀请您成为经办人，请登录后在“我的账号”中接受或"
+                               "拒绝。",
+    MessageKind.AGENT_ANSWERED: "【一网通办】用户{username}已{answer}成为{entity}经办人的邀请。",
+    MessageKind.AGENT_REVOKED: "【一网通办】您作为{entity}经办人的授权已被撤销。",
 }
 
 

@@ -158,6 +158,23 @@ class SessionService:
         found = (self.by_sid(sid) for sid in self._index(account_id))
         return [s for s in found if s is not None and self._alive(s, now)]
 
+    def stop_acting_for(self, account_id: str, legal_person_id: str) -> int:
+        """The account's sessions acting for that legal person act for nobody any more (its
+        authorisation ended): later tokens and assertions carry no ``legal_person``. Returns
+        how many sessions changed."""
+        now = int(time.time())
+
+        def drop(raw: str | None) -> tuple[str, int] | None:
+            entry = json.loads(raw) if raw else None
+            if entry is None or (entry["session"].get("acting_for") or {}).get("id") \
+                    != legal_person_id:
+                return None
+            session = SsoSession(**entry["session"])
+            session.acting_for = None
+            return _dump(entry["secret_hash"], session), self._ttl(session, now)
+
+        return sum(change(self.store, f"sso:{sid}", drop) for sid in self._index(account_id))
+
     def end(self, *, token: str | None = None, sid: str | None = None, context: Any = None):
         """End one session (by cookie token or sid); returns it, or None if none was live.
 

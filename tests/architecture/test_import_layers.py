@@ -22,7 +22,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("idp.audit",),  # the hash-chained audit log
     ("keys",),  # key store, sealing, signing
     ("idp.notify",),  # messages to people (SMS)
-    ("idp.accounts", "idp.authn", "idp.sso", "idp.claims"),  # identity core
+    ("idp.accounts", "idp.authn", "idp.sso", "idp.claims",
+     "idp.verification"),  # identity core
     ("clients", "federation"),  # registries of relying parties and upstream sources
     ("idp.services",),  # the app's long-lived parts, assembled
     ("idp.web", "idp.oidc", "idp.saml"),  # HTTP and protocols

@@ -15,7 +15,9 @@ from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     level_required,
     login,
     logout,
+    organisations,
     password_change,
+    real_name,
     second_factor,
     signup,
 )
