@@ -86,3 +86,22 @@ def test_an_ip_may_ask_only_so_many_an_hour_whatever_the_phone(svc, store_backen
     assert sent == [None, None, None, SendRefusal.IP_LIMIT]
     assert limits.take_send(codes(svc).phone_tag(phones[4]), "10.9.9.8", hour + 5) is None
     assert limits.take_send(codes(svc).phone_tag(phones[4]), "10.9.9.9", hour + 3600) is None
+
+
+def test_of_concurrent_checks_of_the_right_code_exactly_one_succeeds(svc, store_backend):
+    from concurrent.futures import ThreadPoolExecutor
+
+    code = codes(svc).issue(CodePurpose.SIGNUP, PHONE)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: codes(svc).verify(CodePurpose.SIGNUP, PHONE, code),
+                                range(4)))
+    assert answers.count(CodeCheck.OK) == 1
+
+
+def test_of_concurrent_sends_to_one_phone_only_one_passes_the_minute(svc, store_backend):
+    from concurrent.futures import ThreadPoolExecutor
+
+    limits, tag = SendLimits(svc.store, svc.settings), codes(svc).phone_tag(PHONE)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda i: limits.take_send(tag, f"10.4.0.{i}", 10**9), range(4)))
+    assert answers.count(None) == 1 and answers.count(SendRefusal.TOO_SOON) == 3
