@@ -64,7 +64,7 @@ def register_entity(
     try:
         verdict = register.check(code, clean_name, id_number)
     except RegisterUnavailable:
-        refuse("unavailable", "entity_not_found")
+        refuse("unavailable", "unavailable")
         raise
     if verdict is EntityVerdict.NOT_REPRESENTATIVE:
         raise refuse(str(verdict), "not_representative")

@@ -46,6 +46,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "invalid_validity": ("授权有效期不正确", "The validity period is not valid"),
     "no_invitation": ("没有该邀请或已处理", "No such open invitation"),
+    "unavailable": (
+        "核验服务暂时不可用，请稍后再试", "The verification service is unavailable: try later",
+    ),
 }
 
 
