@@ -160,31 +160,14 @@ def test_a_metadata_url_that_does_not_parse_is_fetch_failed(console, url):
     assert response.status_code == 400 and response.get_json()["error"] == "fetch_failed"
 
 
-def test_a_metadata_redirect_to_something_that_is_not_a_url_is_fetch_failed():
-    import http.server
-    import threading
-
+def test_a_metadata_redirect_to_something_that_is_not_a_url_is_fetch_failed(http_server):
     from admin.errors import AdminError
     from admin.fetch import fetch_metadata
 
-    class Redirect(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
-            self.send_response(302)
-            self.send_header("Location", "http://[")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with pytest.raises(AdminError) as refused:
-            fetch_metadata(f"http://127.0.0.1:{server.server_port}/md", allow_private=True)
-        assert refused.value.code == "fetch_failed"
-    finally:
-        server.shutdown()
-        server.server_close()
+    site = http_server({"/md": (302, b"", {"Location": "http://["})})
+    with pytest.raises(AdminError) as refused:
+        fetch_metadata(f"{site.url}/md", allow_private=True)
+    assert refused.value.code == "fetch_failed"
 
 
 @pytest.mark.parametrize("token", ["\xe9", "\xff\xfe", "²", ""])

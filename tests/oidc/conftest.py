@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -72,24 +70,14 @@ def login(svc, client):
 
 
 @pytest.fixture
-def receiver():
-    """A tiny relying-party server that records back-channel logout POSTs."""
+def receiver(http_server):
+    """A relying party's back channel (the shared http_server): (its URI, the logout tokens
+    POSTed to it so far)."""
     received: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-            received.append(parse_qs(body)["logout_token"][0])
-            self.send_response(200)
-            self.end_headers()
+    def answer(hit):
+        received.append(parse_qs(hit.body.decode())["logout_token"][0])
+        return 200, b""
 
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/backchannel", received
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    site = http_server(answer)
+    return f"{site.url}/backchannel", received

@@ -1,19 +1,19 @@
 """private_key_jwt (RFC 7523 §2.2, OIDC Core §9) with keys inline or at a client's jwks_uri.
 
-The jwks_uri is served by a tiny HTTP server on loopback whose answers each test controls.
+The jwks_uri is served by the shared http_server on loopback; each test controls its answers.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey, OctKey
+
+from tests.conftest import free_port
 
 ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
@@ -24,46 +24,32 @@ def settings(settings):
 
 
 class JwksServer:
-    """Answers GET with ``body`` (or waits ``hang`` seconds first); counts the requests."""
+    """The client's jwks_uri on the shared http_server: answers GET with ``body`` (waiting
+    ``hang`` seconds first), counts the requests."""
 
-    def __init__(self) -> None:
+    def __init__(self, http_server) -> None:
         self.body: bytes = b""
         self.status = 200
         self.hang = 0.0
         self.hits = 0
-        outer = self
+        self.url = f"{http_server(self._answer).url}/jwks.json"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's naming
-                outer.hits += 1
-                if outer.hang:
-                    time.sleep(outer.hang)
-                self.send_response(outer.status)
-                self.send_header("Content-Type", "application/json")
-                if outer.status == 302:  # to the same document: a redirect is refused anyway
-                    self.send_header("Location", outer.url)
-                self.end_headers()
-                self.wfile.write(outer.body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/jwks.json"
+    def _answer(self, hit):
+        self.hits += 1
+        if self.hang:
+            time.sleep(self.hang)
+        # A redirect to the same document: refused anyway.
+        headers = {"Content-Type": "application/json",
+                   **({"Location": self.url} if self.status == 302 else {})}
+        return self.status, self.body, headers
 
     def publish(self, *keys) -> None:
         self.body = json.dumps({"keys": [k.as_dict(private=False) for k in keys]}).encode()
 
 
 @pytest.fixture
-def jwks_server():
-    served = JwksServer()
-    thread = threading.Thread(target=served.server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield served
-    served.server.shutdown()
-    served.server.server_close()
-    thread.join(timeout=5)
+def jwks_server(http_server):
+    return JwksServer(http_server)
 
 
 def _key(kid: str) -> ECKey:
@@ -127,13 +113,14 @@ def test_an_unknown_kid_fetches_the_rotated_set_once_and_not_again_at_once(
 @pytest.mark.parametrize("problem", ["unreachable", "404", "not_json", "too_big", "private",
                                      "symmetric", "empty", "slow", "redirect"])
 def test_a_bad_or_unreachable_jwks_uri_is_invalid_client(
-    client, svc, key_client, jwks_server, problem
+    client, svc, make_client, key_client, jwks_server, problem
 ):
     rp, key = key_client
     private, served = key.as_dict(private=True), jwks_server
-    if problem == "unreachable":
-        served.server.shutdown()
-        served.server.server_close()
+    if problem == "unreachable":  # nothing listens there
+        rp = make_client(token_endpoint_auth_method="private_key_jwt", scope="profile",
+                         jwks_uri=f"http://127.0.0.1:{free_port()}/jwks.json",
+                         grant_types=["client_credentials"], redirect_uris=[])
     served.status = {"404": 404, "redirect": 302}.get(problem, 200)
     served.body = {
         "not_json": b"<html>hello</html>",
