@@ -23,7 +23,7 @@ from idp.sso.session import COOKIE_NAME
 
 
 def test_a_person_signs_up_and_is_logged_in_at_level_one_with_a_proved_phone(
-    client, svc, settings, events
+    client, svc, settings, events, backend
 ):
     asked = ask_code(client)
     assert asked.status_code == 303 and asked.headers["Location"] == "/register/code"
