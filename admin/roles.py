@@ -49,6 +49,9 @@ class Permission(StrEnum):
     ACCOUNTS_UNLOCK = "accounts.unlock"
     ACCOUNTS_FORCE_LOGOUT = "accounts.force_logout"
     ACCOUNTS_REVOKE_AUTHORISATION = "accounts.revoke_authorisation"
+    # Assisted recovery: reset the phone or remove the second factor of a person who lost
+    # both, after checking their identity in person.
+    ACCOUNTS_RECOVER = "accounts.recover"
     ROLES_ASSIGN = "roles.assign"
     AUDIT_READ = "audit.read"
     AUDIT_EXPORT = "audit.export"
@@ -71,7 +74,7 @@ DUTIES: dict[Role, frozenset[Permission]] = {
     Role.SYSTEM_ADMIN: _RELYING_PARTIES | {P.KEYS_VIEW, P.KEYS_ROTATE, P.SETTINGS},
     Role.SECURITY_ADMIN: frozenset({
         P.ACCOUNTS_SEARCH, P.ACCOUNTS_VIEW, P.ACCOUNTS_UNLOCK, P.ACCOUNTS_FORCE_LOGOUT,
-        P.ACCOUNTS_REVOKE_AUTHORISATION, P.ROLES_ASSIGN, P.DASHBOARD_VIEW,
+        P.ACCOUNTS_REVOKE_AUTHORISATION, P.ACCOUNTS_RECOVER, P.ROLES_ASSIGN, P.DASHBOARD_VIEW,
     }),
     Role.AUDIT_ADMIN: frozenset({P.AUDIT_READ, P.AUDIT_EXPORT, P.DASHBOARD_VIEW}),
     Role.DEPARTMENT_ADMIN: _RELYING_PARTIES,  # scoped to one department, see authorize()

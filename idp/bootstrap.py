@@ -21,6 +21,7 @@ def prepare(settings: Settings) -> None:
     try:
         _publish_keys(services)
         password = ensure_bootstrap_admin(services)
+        _purge_deleted(services)
         if password:
             _make_security_admin(services, BOOTSTRAP_USERNAME)
     finally:
@@ -58,6 +59,20 @@ def _publish_keys(services: Services) -> None:
     for alg in JWT_ALGORITHMS:
         services.signing_keys.signing_key(alg)
     services.signing_keys.saml_signing()
+
+
+def _purge_deleted(services: Services) -> None:
+    """The erasure job (``idp users purge-deleted``) once at start-up, so a server without
+    the daily timer still erases accounts whose deletion grace period is over (PIPL art. 47)."""
+    import logging
+
+    from idp.oidc.logout import session_hooks
+    from idp.privacy.erasure import purge_deleted
+
+    session_hooks.install(services)
+    erased = purge_deleted(services)
+    if erased:
+        logging.getLogger(__name__).info("erased %d deleted account(s)", len(erased))
 
 
 def _make_security_admin(services: Services, username: str) -> None:

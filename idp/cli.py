@@ -90,6 +90,9 @@ def _add_subcommands() -> None:
     from idp.saml.cli import attach as attach_saml  # add-saml, list-saml, disable-saml
 
     attach_saml(clients)
+    from idp.privacy.cli import purge_deleted_command  # the erasure job, beside the accounts
+
+    users.add_command(purge_deleted_command)
 
 
 _add_subcommands()

@@ -53,6 +53,9 @@ class Settings:
     # Password policies: minimum lengths for citizens (NIST 800-63B) and admins (GB/T 22239).
     person_password_min: int = 8
     admin_password_min: int = 12
+    # PIPL art. 47: an account whose owner asked for deletion is erased after this many days;
+    # a login before then cancels the request (idp/accounts/deletion.py).
+    account_deletion_grace_days: int = 15
     # Language used when Accept-Language names none we have.
     default_language: str = "zh"
     # Honour X-Forwarded-For/-Proto from this many proxies in front of the IdP.
@@ -174,6 +177,8 @@ class Settings:
             log.warning("IDP_ISSUER is plain http on a non-loopback host: use https in production")
         if self.audit_retention_days < 180:
             raise SettingsError("IDP_AUDIT_RETENTION_DAYS must be at least 180 (legal minimum)")
+        if self.account_deletion_grace_days < 0:
+            raise SettingsError("IDP_ACCOUNT_DELETION_GRACE_DAYS must be 0 or more")
         if min(self.redis_timeout_seconds, self.db_timeout_seconds) < 1:
             raise SettingsError("IDP_REDIS_TIMEOUT_SECONDS and IDP_DB_TIMEOUT_SECONDS must be "
                                 "at least 1")

@@ -12,6 +12,8 @@ from admin.web import (  # noqa: F401 - each view module registers its routes
     dashboard_views,
     key_views,
     openapi,
+    recovery_api,
+    recovery_views,
     rp_views,
     settings_views,
     signin_views,

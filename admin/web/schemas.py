@@ -153,3 +153,7 @@ DASHBOARD = _object({"hours": {"type": "array", "items": STRING},
                     ("hours", "logins_success", "logins_failure"))
 SIGNED_OUT = _object({"signed_out": {"const": True}})
 OPENAPI = _object({"openapi": STRING, "paths": {"type": "object"}})
+
+# Assisted recovery (admin/account_recovery.py): the phone the person holds now.
+PHONE_RESET = _write({"phone": line(20, min_length=11)}, ("phone",))
+RECOVERED = _object({"changed": BOOL, "sessions_ended": INT})

@@ -30,6 +30,16 @@ class EventType(StrEnum):
     LEGAL_PERSON_CREATE = "legal_person.create"
     AUTHORISATION_GRANT = "authorisation.grant"
     AUTHORISATION_REVOKE = "authorisation.revoke"
+    # Keeping the account (idp/privacy/). password.confirm: a password typed again on "my
+    # account" (detail {"purpose"}, failures counted as login failures are); deletion_request
+    # detail {"purge_after"}; deletion_cancel {"reason": "login"}; account.erase {"removed":
+    # {what: count}} (the event keeps the account id, never the erased data); data_export
+    # {"id_number": "masked"|"full"}.
+    PASSWORD_CONFIRM = "password.confirm"
+    ACCOUNT_DELETION_REQUEST = "account.deletion_request"
+    ACCOUNT_DELETION_CANCEL = "account.deletion_cancel"
+    ACCOUNT_ERASE = "account.erase"
+    DATA_EXPORT = "account.data_export"
     # Real-name verification and online registration (idp/verification/). Never the ID number
     # nor the name. real_name.verify detail: {"register": "local"|"http", "fields" on success,
     # "reason" on failure: "name_mismatch"|"unknown"|"id_number_taken"|"id_number_differs"|

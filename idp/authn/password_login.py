@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
 
+from idp.accounts.deletion import AccountDeletion, aware
 from idp.accounts.models import Person
 from idp.accounts.service import verify_login
 from idp.audit import Actor, EventType, Outcome, record
@@ -26,6 +27,7 @@ from idp.authn.lockout import (
     take_lockout_notice,
 )
 from idp.authn.models import TotpCredential
+from idp.db import utcnow
 
 if TYPE_CHECKING:
     from idp.services import Services
@@ -92,8 +94,10 @@ def password_login(
 _ACCOUNT = (
     select(Person.id, Person.username, Person.password_hash, Person.disabled,
            Person.assurance_level, Person.must_change_password,
-           TotpCredential.account_id.is_not(None).label("second_factor"))
+           TotpCredential.account_id.is_not(None).label("second_factor"),
+           AccountDeletion.purge_after)
     .outerjoin(TotpCredential, TotpCredential.account_id == Person.id)
+    .outerjoin(AccountDeletion, AccountDeletion.account_id == Person.id)
     .where(Person.username == bindparam("username"))
 )
 
@@ -103,9 +107,11 @@ def _lookup(services: Services, username: str) -> Account | None:
     app: the login needs both, and every query is a round trip."""
     with services.db.engine.connect() as conn:
         row = conn.execute(_ACCOUNT, {"username": username.strip().lower()}).first()
-    if row is None:
+    # An account past its deletion grace period is gone for the login, erased or not yet.
+    if row is None or (row.purge_after is not None and aware(row.purge_after) <= utcnow()):
         return None
-    return Account(**{**row._mapping, "second_factor": bool(row.second_factor)})  # SQLite: 0/1
+    values = {k: v for k, v in row._mapping.items() if k != "purge_after"}
+    return Account(**{**values, "second_factor": bool(row.second_factor)})  # SQLite: 0/1
 
 
 def _verify(services: Services, found: Account | None, username: str,

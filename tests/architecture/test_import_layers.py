@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
      "idp.verification"),  # identity core
     ("clients", "federation"),  # registries of relying parties and upstream sources
     ("idp.services",),  # the app's long-lived parts, assembled
-    ("idp.web", "idp.oidc", "idp.saml"),  # HTTP and protocols
+    ("idp.web", "idp.oidc", "idp.saml", "idp.privacy"),  # HTTP, protocols, the person's rights
     ("admin",),  # the console
     ("idp.app", "idp.cli", "idp.server", "idp.worker_app", "idp.bootstrap", "idp.demo",
      "idp.models"),  # wiring

@@ -10,7 +10,11 @@ app factory imports this package. Other blueprints read the browser's SSO sessio
 
 from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     account,
+    account_data,
+    account_deletion,
+    account_history,
     account_mfa,
+    account_password,
     entity_choice,
     level_required,
     login,

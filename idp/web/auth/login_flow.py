@@ -8,6 +8,7 @@ from flask import Response, flash, redirect, request, session, url_for
 
 from idp.audit import Actor
 from idp.authn.pending import PendingLogin, drop_pending, save_pending
+from idp.privacy.deletion import cancel_at_login
 from idp.services import services
 from idp.sso.establish import establish_session, level_after
 from idp.sso.login_request import LoginRequest, load_login_request
@@ -78,6 +79,10 @@ def finish_login(pending: PendingLogin, amr: list[str]) -> Response:
         level=level, amr=amr, door=pending.door, actor=actor(),
     )
     session.pop("csrf", None)  # a new CSRF token after authentication (no fixation)
+    if cancel_at_login(svc, actor(), pending.account_id, pending.username):
+        flash(t("您已登录，账号注销申请已撤销，账号将继续保留。",
+                "You logged in, so your account deletion was cancelled: the account stays."),
+              "warning")
     request_ = login_request(pending.login_id)
     if request_ is not None and request_.min_level > sso.level:
         target = url_for("auth.level_required", login=pending.login_id)
