@@ -9,14 +9,12 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from click.testing import CliRunner
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from oidc_helpers import get_code, redeem
 
 from clients.initial_tokens import issue_initial_access_token
 from idp.audit import SYSTEM_ACTOR
-from idp.cli import idp
 from idp.db import alembic_config
 
 ALGS = ["RS256", "PS256", "ES256", "EdDSA"]
@@ -109,16 +107,13 @@ def test_discovery_lists_the_userinfo_signing_algs(client):
     assert sorted(body["userinfo_signing_alg_values_supported"]) == sorted(ALGS)
 
 
-def test_the_cli_registers_a_client_with_a_userinfo_alg(settings, app):
-    env = {"IDP_ISSUER": settings.issuer, "IDP_DATABASE_URL": settings.database_url,
-           "IDP_DATA_DIR": str(settings.data_dir), "IDP_KEK": settings.kek,
-           "IDP_STORE_PREFIX": settings.store_prefix, "IDP_REDIS_URL": ""}
+def test_the_cli_registers_a_client_with_a_userinfo_alg(cli, app):
     args = ["clients", "add", "--name", "公积金中心", "--redirect-uri",
             "https://gjj.example.gov.cn/cb", "--json"]
-    added = CliRunner().invoke(idp, [*args, "--userinfo-alg", "ES256"], env=env)
+    added = cli(*args, "--userinfo-alg", "ES256")
     assert added.exit_code == 0, added.output
     assert json.loads(added.stdout)["userinfo_signed_response_alg"] == "ES256"
-    refused = CliRunner().invoke(idp, [*args, "--userinfo-alg", "none"], env=env)
+    refused = cli(*args, "--userinfo-alg", "none")
     assert refused.exit_code != 0
 
 
