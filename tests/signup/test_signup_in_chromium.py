@@ -52,7 +52,8 @@ def test_a_person_signs_up_in_chromium_without_javascript(live_app, settings, ch
         page.check("input[name=privacy_notice]")
         page.click("text=同意并注册")
         page.wait_for_url(f"{base}/account")
-        assert f"zhang-{size}" in page.inner_text("main") and "注册成功" in page.inner_text("main")
+        text = page.inner_text("main")
+        assert f"zhang-{size}" in text and "注册成功" in text and "短信验证码 + 密码 (L1)" in text
         _fits(page)
         shot(page, f"{size}-4-account-page")
         page.goto(f"{base}/register/privacy")
