@@ -4,7 +4,9 @@ A security administrator, having checked their identity in person, sets the phon
 now hold or removes their authenticator app (and its recovery codes), giving a reason. Both
 are audited twice in one transaction: on the person's account (so their own history shows it)
 and as the administrator's ADMIN_ACTION. Every session of the person then ends: whoever holds
-the lost phone is signed out everywhere, relying parties told.
+the lost phone is signed out everywhere, relying parties told. Last, the person is told by
+SMS (``idp.notify``): after a phone reset both the old and the new number, so an owner whose
+identity was faked at the counter hears of it on the phone they still hold.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from idp.accounts.models import PHONE, Person
 from idp.audit import EventType, record
 from idp.authn.models import TotpCredential
 from idp.authn.recovery import delete_recovery_codes
+from idp.notify import MessageKind, send_sms
 from idp.services import Services
 from idp.sso.logout import end_session
 
@@ -43,13 +46,17 @@ def reset_phone(services: Services, admin: Admin, person_id: str, phone: str | N
         raise AdminError("bad_input", exc.description) from exc
     with services.db.begin() as session:
         person = _person(session, admin, person_id)
+        old = services.cipher.open(person.phone_sealed, PHONE) if person.phone_sealed else None
         person.phone_sealed = services.cipher.seal(number, PHONE)
         person.phone_index = services.blind_index(number, PHONE)
         record(session, EventType.ACCOUNT_UPDATE, actor=admin.actor, account_id=person.id,
                username=person.username, fields=["phone"], assisted_by=admin.username)
         record_action(session, admin, "account.reset_phone", why, target=person.username,
                       account_id=person.id, after={"phone": f"{number[:3]}****{number[-4:]}"})
-    return Recovered(True, _end_sessions(services, admin, person_id))
+    ended = _end_sessions(services, admin, person_id)
+    for phone in dict.fromkeys(p for p in (old, number) if p):
+        _tell(services, admin, person_id, phone, "更换了绑定手机号")
+    return Recovered(True, ended)
 
 
 def remove_second_factor(services: Services, admin: Admin, person_id: str,
@@ -59,6 +66,7 @@ def remove_second_factor(services: Services, admin: Admin, person_id: str,
     require(admin, Permission.ACCOUNTS_RECOVER)
     with services.db.begin() as session:
         person = _person(session, admin, person_id)
+        phone = services.cipher.open(person.phone_sealed, PHONE) if person.phone_sealed else None
         credential = session.get(TotpCredential, person.id)
         if credential is not None:
             session.delete(credential)
@@ -70,7 +78,10 @@ def remove_second_factor(services: Services, admin: Admin, person_id: str,
                           before={"totp": True}, after={"totp": False})
     if credential is None:
         return Recovered(False, 0)
-    return Recovered(True, _end_sessions(services, admin, person_id))
+    ended = _end_sessions(services, admin, person_id)
+    if phone:
+        _tell(services, admin, person_id, phone, "解除了两步验证（验证器）")
+    return Recovered(True, ended)
 
 
 def _person(session, admin: Admin, person_id: str) -> Person:
@@ -86,3 +97,9 @@ def _end_sessions(services: Services, admin: Admin, person_id: str) -> int:
     return sum(end_session(services, sid=live.sid, actor=admin.actor,
                            initiator="admin_recovery") is not None
                for live in services.sessions.for_account(person_id))
+
+
+def _tell(services: Services, admin: Admin, person_id: str, phone: str, change: str) -> None:
+    # A failed send is audited by send_sms (sms.send, failure) and does not undo the recovery.
+    send_sms(services, admin.actor, phone, MessageKind.ASSISTED_RECOVERY, account_id=person_id,
+             change=change)

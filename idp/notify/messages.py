@@ -19,6 +19,9 @@ class MessageKind(StrEnum):
     AGENT_INVITED = "agent_invited"
     AGENT_ANSWERED = "agent_answered"
     AGENT_REVOKED = "agent_revoked"
+    # A security administrator reset the phone or removed the second factor after checking
+    # the person in a service hall (admin/account_recovery.py): what changed, nothing else.
+    ASSISTED_RECOVERY = "assisted_recovery"
 
 
 _WARNING = "请勿将验证码告诉他人，工作人员不会向您索要验证码。"
@@ -34,6 +37,8 @@ TEMPLATES: dict[MessageKind, str] = {
                                "拒绝。",
     MessageKind.AGENT_ANSWERED: "【一网通办】用户{username}已{answer}成为{entity}经办人的邀请。",
     MessageKind.AGENT_REVOKED: "【一网通办】您作为{entity}经办人的授权已被撤销。",
+    MessageKind.ASSISTED_RECOVERY: "【一网通办】工作人员已核验您的身份并为您的账号{change}，"
+                                   "各设备上的登录已结束。如非本人办理，请立即致电12345。",
 }
 
 
