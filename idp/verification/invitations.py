@@ -10,7 +10,7 @@ China Standard Time (valid through the whole last day).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -49,6 +49,20 @@ class Invitation:
     status: str
 
 
+def first_day(moment: datetime) -> date:
+    """The China Standard Time day a validity starts (SQLite gives back naive UTC times)."""
+    return _cst(moment).date()
+
+
+def last_day(moment: datetime) -> date:
+    """The last whole day of a validity that ends at ``moment`` (exclusive)."""
+    return (_cst(moment) - timedelta(seconds=1)).date()
+
+
+def _cst(moment: datetime) -> datetime:
+    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).astimezone(CST)
+
+
 def validity(start: date | None, end: date | None) -> tuple[datetime, datetime | None]:
     """(from, until) of calendar days in China Standard Time; AccountError for an end that is
     before the start or already past."""
@@ -57,7 +71,8 @@ def validity(start: date | None, end: date | None) -> tuple[datetime, datetime |
     until = datetime.combine(end + timedelta(days=1), time(), tzinfo=CST) if end else None
     if until is not None and (until <= begin or (start and end < start)):
         raise AccountError("invalid_validity")
-    return begin, until
+    # Stored in UTC: SQLite keeps no zone, and every stored time is read back as UTC.
+    return begin.astimezone(UTC), until.astimezone(UTC) if until else None
 
 
 def invite(

@@ -31,7 +31,8 @@ def _organisations() -> dict:
     svc = services()
     return {"my_entities": lambda person_id: entities_for(svc, person_id),
             "my_invitations": lambda person_id: invitations.pending_for_person(svc, person_id),
-            "is_verified": is_verified}
+            "is_verified": is_verified, "first_day": invitations.first_day,
+            "last_day": invitations.last_day}
 
 
 def _account_id() -> str:
