@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from idp.accounts import inputs
 from idp.accounts.enums import AuthorisationRole
+from idp.accounts.errors import AccountError
 from idp.accounts.models import ID_NUMBER, Authorisation, LegalPerson, Person
 from idp.accounts.service import (
     create_legal_person,
@@ -80,6 +81,10 @@ def register_entity(
 
 def represented(services: Services, person_id: str, credit_code: str) -> LegalPerson:
     """The legal person the person represents now; VerificationError ``not_your_entity``."""
+    try:
+        credit_code = inputs.credit_code(credit_code)
+    except AccountError:
+        raise VerificationError("not_your_entity") from None
     for grant, legal in authorisations_now(services, person_id):
         if grant.role == AuthorisationRole.REPRESENTATIVE and legal.credit_code == credit_code:
             return legal

@@ -93,7 +93,7 @@ def _authorize_as_agent(app, rp: Rp, pkce: Pkce, csrf, username: str):
 
 
 def test_an_invited_agent_who_accepts_acts_for_the_company_until_revoked(
-    app, client, svc, boss, person, entities, csrf, events, settings
+    backend, app, client, svc, boss, person, entities, csrf, events, settings
 ):
     code = new_credit_code()
     entities([(code, COMPANY, boss[1])])
@@ -189,7 +189,7 @@ def test_invitations_are_refused_for_unknown_or_unverified_people_and_bad_dates(
 
 
 def test_an_invitation_with_dates_grants_that_period_and_can_be_withdrawn_or_declined(
-    app, client, svc, boss, person, entities, csrf, login
+    backend, app, client, svc, boss, person, entities, csrf, login
 ):
     code = new_credit_code()
     entities([(code, COMPANY, boss[1])])
@@ -219,3 +219,32 @@ def test_an_invitation_with_dates_grants_that_period_and_can_be_withdrawn_or_dec
     forged = client.post(f"/account/invitations/{second.id}", data={
         "csrf_token": csrf(page), "decision": "accept"})
     assert "没有该邀请" in client.get(forged.headers["Location"]).get_data(as_text=True)
+
+
+def test_idp_users_revoke_agent_also_stops_a_live_session_acting_for_the_company(
+    client, svc, boss, person, entities, csrf, cli
+):
+    code = new_credit_code()
+    entities([(code, COMPANY, boss[1])])
+    register_company(client, csrf, code)
+    agent = person("zhouqi", id_number=new_id_number(), level=2)
+    from idp.accounts.service import grant_agent
+    from idp.sso.acting import act_for, entities_for
+
+    grant_agent(svc, SYSTEM_ACTOR, credit_code=code, username="zhouqi")
+    token, session = svc.sessions.create(account_id=agent.id, username="zhouqi", level=2,
+                                         amr=["pwd"])
+    act_for(svc, token, session, entities_for(svc, agent.id)[0].authorisation_id,
+            actor=SYSTEM_ACTOR)
+    assert svc.sessions.load(token).acting_for["credit_code"] == code
+    done = cli("users", "revoke-agent", "--credit-code", code.lower(), "--username", "zhouqi",
+               "--json")
+    assert done.exit_code == 0, done.output
+    assert svc.sessions.load(token).acting_for is None
+
+
+def test_a_lower_case_credit_code_finds_the_company_page(client, boss, entities, csrf):
+    code = new_credit_code()
+    entities([(code, COMPANY, boss[1])])
+    register_company(client, csrf, code)
+    assert client.get(f"/account/entities/{code.lower()}").status_code == 200

@@ -26,7 +26,7 @@ def alice(person, login):
 
 
 def test_a_confirmed_name_and_number_raise_the_account_and_the_session_to_level_2(
-    client, svc, alice, population, verify, sso_token, events
+    backend, client, svc, alice, population, verify, sso_token, events
 ):
     number = new_id_number()
     population([(number, "王小明")])
@@ -71,7 +71,7 @@ def test_a_name_and_number_the_register_does_not_confirm_are_refused(
 
 
 def test_a_number_verified_on_another_account_tells_the_person_to_recover_that_account(
-    svc, person, population, verify, login
+    backend, svc, person, population, verify, login
 ):
     number = new_id_number()
     person("bob", id_number=number, level=2)
