@@ -31,6 +31,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote_from_bytes, urlsplit
 
 # Hostile values as raw bytes (percent-encoded when sent, so any byte reaches the server).
@@ -450,3 +451,23 @@ def probe(base: str, requests: Sequence[Request], *, workers: int = 2,
     for thread in threads:
         thread.join()
     return report
+
+
+def assert_no_server_error(base: str, batches: Sequence[Request], log: Path, title: str,
+                           rules: int, *, by_label: bool = False) -> None:
+    """Send batches to the served IdP at base; fail on any 5xx, on a request not sent, and on
+    any traceback the server wrote to log. Prints what was sent (pytest -s shows it)."""
+    started = time.monotonic()
+    report = probe(base, batches)
+    elapsed = time.monotonic() - started
+    time.sleep(0.3)  # let the server finish writing its log
+    text = log.read_text()
+    tracebacks = [m.start() for m in re.finditer("Traceback", text)]
+    print(f"{title}: {report.sent} requests to {rules} rules in {elapsed:.1f} s; "
+          f"statuses {sorted(report.statuses.items())}")
+    if by_label:
+        for (label, status), n in sorted(report.by_label.items()):
+            print(f"  {label:45} {status} x{n}")
+    assert not report.failures, report.describe()
+    assert report.sent == len(batches)
+    assert not tracebacks, text[tracebacks[0]:tracebacks[0] + 3000]

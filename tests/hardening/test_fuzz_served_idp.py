@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from fuzzing import Endpoint, Fuzzer, endpoints, probe, saml_payloads
+from fuzzing import Endpoint, Fuzzer, assert_no_server_error, endpoints, saml_payloads
 from hardening_world import PASSWORD, REDIRECT, SP_ENTITY, World
 
 # Fixed for CI; set FUZZ_SEED (and FUZZ_PER_ENDPOINT) to explore further from a shell.
@@ -192,19 +192,7 @@ def test_no_hostile_request_to_a_public_endpoint_gets_a_5xx(
         batch = fuzzer.requests(rules, PER_ENDPOINT, cookie=state.cookie)
         batch.sort(key=lambda r: r.method == "DELETE" or r.target.startswith(_ENDS_SESSION))
         batches += batch
-    started = time.monotonic()
-    report = probe(base, batches)
-    elapsed = time.monotonic() - started
-
-    time.sleep(0.3)  # let the server finish writing its log
-    tracebacks = [m.start() for m in re.finditer("Traceback", log.read_text())]
-    print(f"{backend}: {report.sent} requests to {len(rules)} rules in {elapsed:.1f} s; "
-          f"statuses {sorted(report.statuses.items())}")
-    for (label, status), n in sorted(report.by_label.items()):
-        print(f"  {label:45} {status} x{n}")
-    assert not report.failures, report.describe()
-    assert report.sent == len(batches)
-    assert not tracebacks, log.read_text()[tracebacks[0]:tracebacks[0] + 3000]
+    assert_no_server_error(base, batches, log, backend, len(rules), by_label=True)
 
 
 def test_the_fuzzer_repeats_itself_for_one_seed():
