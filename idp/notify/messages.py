@@ -14,6 +14,9 @@ class MessageKind(StrEnum):
     LOGIN_CODE = "login_code"
     RECOVERY_CODE = "recovery_code"
     PHONE_CHANGE_CODE = "phone_change_code"
+    # A login from a browser not seen in 90 days (idp/authn/new_device_login.py): when and
+    # from which network (IP masked), nothing else.
+    NEW_DEVICE_LOGIN = "new_device_login"
     # Agents of legal persons (idp/verification/invitations.py): no personal data, only the
     # organisation's public name and a username.
     AGENT_INVITED = "agent_invited"
@@ -22,6 +25,8 @@ class MessageKind(StrEnum):
     # A security administrator reset the phone or removed the second factor after checking
     # the person in a service hall (admin/account_recovery.py): what changed, nothing else.
     ASSISTED_RECOVERY = "assisted_recovery"
+    # The account's phone number was changed (idp/authn/phone_change.py): told to the old one.
+    PHONE_CHANGED = "phone_changed"
 
 
 _WARNING = "请勿将验证码告诉他人，工作人员不会向您索要验证码。"
@@ -33,12 +38,16 @@ TEMPLATES: dict[MessageKind, str] = {
     MessageKind.LOGIN_CODE: _CODE.format(doing="登录"),
     MessageKind.RECOVERY_CODE: _CODE.format(doing="找回密码"),
     MessageKind.PHONE_CHANGE_CODE: _CODE.format(doing="更换绑定手机号"),
+    MessageKind.NEW_DEVICE_LOGIN: "【一网通办】您的账号于{time}在新的浏览器或设备上登录"
+                                  "（IP {ip}）。如非本人操作，请立即修改密码或致电12345。",
     MessageKind.AGENT_INVITED: "【一网通办】{entity}邀请您成为经办人，请登录后在“我的账号”中接受或"
                                "拒绝。",
     MessageKind.AGENT_ANSWERED: "【一网通办】用户{username}已{answer}成为{entity}经办人的邀请。",
     MessageKind.AGENT_REVOKED: "【一网通办】您作为{entity}经办人的授权已被撤销。",
     MessageKind.ASSISTED_RECOVERY: "【一网通办】工作人员已核验您的身份并为您的账号{change}，"
                                    "各设备上的登录已结束。如非本人办理，请立即致电12345。",
+    MessageKind.PHONE_CHANGED: "【一网通办】您的账号绑定手机号已更换为{masked}。"
+                               "如非本人操作，请立即致电12345。",
 }
 
 

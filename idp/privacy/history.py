@@ -57,6 +57,7 @@ TYPES = sorted({str(kind) for kind, _ in WORDS})
 LOGOUT_BY = {
     "admin": ("管理员结束了会话", "Session ended by an administrator"),
     "password_change": ("修改密码后结束其他会话", "Ended after a password change"),
+    "password_reset": ("找回密码后结束会话", "Ended by a password reset"),
     "account_deletion": ("申请注销后结束会话", "Ended by the deletion request"),
     "user_other_session": ("在其他设备上结束了会话", "Ended from another session"),
     "admin_recovery": ("人工找回后结束会话", "Ended by assisted recovery"),
