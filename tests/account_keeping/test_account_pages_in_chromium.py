@@ -68,6 +68,8 @@ def test_a_person_reads_the_history_downloads_the_data_and_deletes_the_account(
 
     page.goto(f"{base}/account/password")
     shot("05-password")
+    page.goto(f"{base}/account/phone")
+    shot("05b-phone")
 
     page.goto(f"{base}/account/delete")
     shot("06-delete")
@@ -78,4 +80,7 @@ def test_a_person_reads_the_history_downloads_the_data_and_deletes_the_account(
     shot("07-deleted")
     page.goto(f"{base}/account")
     assert page.url.startswith(f"{base}/login")  # logged out everywhere
+    page.click("text=忘记密码？")
+    assert "找回密码" in page.inner_text("main")
+    shot("08-forgot-password")
     context.close()

@@ -18,8 +18,10 @@ REASON = "本人持身份证到政务大厅办理，工单 2026-118"
 
 
 def _outbox(svc) -> list[dict]:
+    """The assisted-recovery messages in the development outbox, oldest first."""
     path = svc.settings.data_dir / "outbox.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    sent = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    return [m for m in sent if m["kind"] == "assisted_recovery"]
 
 
 def test_a_security_administrator_resets_the_phone_on_the_persons_page(

@@ -170,3 +170,12 @@ def test_the_grace_period_is_a_setting(svc, alice):
     asked_at = utcnow()
     due = request_deletion(svc, ME, account_id=alice.id, password=PASSWORD, now=asked_at)
     assert due == asked_at + timedelta(days=3)
+
+
+def test_the_server_erases_due_accounts_when_it_starts(svc, alice, settings):
+    from idp.bootstrap import prepare
+
+    request_deletion(svc, ME, account_id=alice.id, password=PASSWORD,
+                     now=utcnow() - timedelta(days=16))
+    prepare(settings)  # what `idp serve` runs once before its workers start
+    assert get_person(svc, alice.id).username == f"deleted.{alice.id}"
