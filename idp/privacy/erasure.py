@@ -77,6 +77,7 @@ def erase(services: Services, account_id: str, *, now: datetime) -> dict[str, in
         for column in Person.__table__.columns:
             if column.name.endswith(("_sealed", "_index")):
                 setattr(person, column.key, None)
+        person.phone_verified_at = None  # the phone is gone; nothing was proved any more
         person.username = tombstone(account_id)
         person.name = ERASED_NAME
         person.password_hash = NO_PASSWORD

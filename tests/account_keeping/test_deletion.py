@@ -92,6 +92,7 @@ def test_schedule_cancel_by_login_schedule_again_then_erasure_after_the_grace_pe
                            "phone_index", "email_sealed", "email_index", "address_sealed"}
     assert all(value is None for value in sealed.values())
     assert row.username == f"deleted.{alice.id}" and row.name == "" and row.disabled
+    assert row.phone_verified_at is None
     assert find_person_by_username(svc, "alice") is None
     for model, column in ((Consent, Consent.account_id), (RefreshToken, RefreshToken.account_id),
                           (Authorisation, Authorisation.person_id),
