@@ -7,12 +7,14 @@ from datetime import datetime, timedelta, timezone
 from flask import Response, flash, redirect, request, session, url_for
 
 from idp.audit import Actor
+from idp.authn.new_device_login import note_login_device
 from idp.authn.pending import PendingLogin, drop_pending, save_pending
 from idp.privacy.deletion import cancel_at_login
 from idp.services import services
 from idp.sso.establish import establish_session, level_after
 from idp.sso.login_request import LoginRequest, load_login_request
 from idp.sso.session import is_token_id
+from idp.web.device_cookie import device_id, set_device_cookie
 from idp.web.i18n import t
 from idp.web.sso_cookie import current_session, set_session_cookie
 
@@ -70,14 +72,19 @@ def continue_login(pending: PendingLogin) -> Response:
     return finish_login(pending, ["pwd"])
 
 
-def finish_login(pending: PendingLogin, amr: list[str]) -> Response:
-    """Every required factor is done: make the SSO session, set its cookie, go on."""
+def finish_login(pending: PendingLogin, amr: list[str], *, new_account: bool = False) -> Response:
+    """Every required factor is done: make the SSO session, set its cookie, go on. Every login
+    ends here, so here a browser not seen in 90 days is told to the person by SMS (not for
+    the sign-up that made the account: ``new_account``)."""
     svc = services()
     level = level_after(pending.person_level, amr)
     token, sso = establish_session(
         svc, current_session(), account_id=pending.account_id, username=pending.username,
         level=level, amr=amr, door=pending.door, actor=actor(),
     )
+    device = device_id()
+    note_login_device(svc, actor(), account_id=pending.account_id, device_id=device,
+                      new_account=new_account)
     session.pop("csrf", None)  # a new CSRF token after authentication (no fixation)
     if cancel_at_login(svc, actor(), pending.account_id, pending.username):
         flash(t("您已登录，账号注销申请已撤销，账号将继续保留。",
@@ -92,6 +99,7 @@ def finish_login(pending: PendingLogin, amr: list[str]) -> Response:
         target = return_target(request_)
     response = see_other(target)
     set_session_cookie(response, token, sso)
+    set_device_cookie(response, device)
     return response
 
 

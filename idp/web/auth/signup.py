@@ -127,7 +127,8 @@ def signup_account_submit():
         session.pop(key, None)
     flash(t("注册成功，欢迎使用。", "Your account is ready. Welcome."), "success")
     return finish_login(PendingLogin(person.id, person.username, person.assurance_level,
-                                     flow.door, flow.login_id), ["sms", "pwd"])
+                                     flow.door, flow.login_id), ["sms", "pwd"],
+                        new_account=True)
 
 
 @bp.get("/register/privacy")
