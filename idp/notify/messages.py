@@ -17,9 +17,6 @@ class MessageKind(StrEnum):
     # A login from a browser not seen in 90 days (idp/authn/new_device_login.py): when and
     # from which network (IP masked), nothing else.
     NEW_DEVICE_LOGIN = "new_device_login"
-    # A login from a browser not seen in 90 days (idp/authn/new_device_login.py): when and
-    # from which network (IP masked), nothing else.
-    NEW_DEVICE_LOGIN = "new_device_login"
     # Agents of legal persons (idp/verification/invitations.py): no personal data, only the
     # organisation's public name and a username.
     AGENT_INVITED = "agent_invited"
@@ -41,8 +38,6 @@ TEMPLATES: dict[MessageKind, str] = {
     MessageKind.LOGIN_CODE: _CODE.format(doing="登录"),
     MessageKind.RECOVERY_CODE: _CODE.format(doing="找回密码"),
     MessageKind.PHONE_CHANGE_CODE: _CODE.format(doing="更换绑定手机号"),
-    MessageKind.NEW_DEVICE_LOGIN: "【一网通办】您的账号于{time}在新的浏览器或设备上登录"
-                                  "（IP {ip}）。如非本人操作，请立即修改密码或致电12345。",
     MessageKind.NEW_DEVICE_LOGIN: "【一网通办】您的账号于{time}在新的浏览器或设备上登录"
                                   "（IP {ip}）。如非本人操作，请立即修改密码或致电12345。",
     MessageKind.AGENT_INVITED: "【一网通办】{entity}邀请您成为经办人，请登录后在“我的账号”中接受或"
