@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from idp.demo.registers import banner_lines, seed_registers
 from idp.demo.rp import create_site
 from idp.demo.seed import DemoPerson, seed_people
 from idp.demo.sites import SITES, Site, register_site
@@ -54,6 +55,7 @@ def start_demo(settings: Settings, port: int = 8000) -> Demo:
         idp = create_app(replace(settings, issuer=issuer))
         services = idp.extensions["yiwang"]
         people = seed_people(services)
+        seed_registers(services)
         sites = [register_site(services, spec, url)
                  for spec, url in zip(SITES, urls[1:], strict=True)]
         site_apps = [create_site(s, issuer, [o for o in sites if o is not s]) for s in sites]
@@ -78,6 +80,7 @@ def banner(demo: Demo) -> str:
     lines += ["",
               f"  1. 打开 / open {demo.sites[0].base_url}/ and log in (个人办事 or 法人办事)",
               f"  2. 打开 / open {demo.sites[1].base_url}/ : 一键登录, no password asked",
-              "  3. 退出 / log out at either site: both sites are signed out (back-channel logout)",
-              "", "  Ctrl-C 停止 / stops the demo", ""]
+              "  3. 退出 / log out at either site: both sites are signed out (back-channel logout)"]
+    lines += banner_lines(demo.issuer, demo.idp.extensions["yiwang"].settings.data_dir)
+    lines += ["", "  Ctrl-C 停止 / stops the demo", ""]
     return "\n".join(lines)
