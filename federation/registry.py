@@ -15,8 +15,17 @@ from federation.contract import CredentialSource, RedirectSource, SourceKind
 Source = CredentialSource | RedirectSource
 Factory = Callable[[str, Mapping[str, Any]], Source]
 
+
+
+def _ldap(name: str, config: Mapping[str, Any]) -> Source:
+    # Imported on use: python-ldap is an optional extra (`ldap`), needed only with directories.
+    from federation.ldap.source import build
+
+    return build(name, config)
+
+
 # Filled as each kind lands: SourceKind.LDAP -> federation.ldap, SourceKind.OIDC -> ...
-FACTORIES: dict[SourceKind, Factory] = {}
+FACTORIES: dict[SourceKind, Factory] = {SourceKind.LDAP: _ldap}
 
 
 class UnknownSourceKind(ValueError):

@@ -78,6 +78,7 @@ def _add_subcommands() -> None:
     # Each package owns its commands; they are attached here so `idp --help` lists all.
     from admin.roles_cli import admin
     from clients.cli import clients
+    from federation.cli import federation
     from idp.accounts.cli import users
     from idp.audit.cli import audit
     from idp.demo.cli import demo
@@ -85,7 +86,7 @@ def _add_subcommands() -> None:
     from idp.verification.cli import verifier
     from keys.cli import keys
 
-    for group in (store, users, verifier, keys, audit, clients, admin, demo):
+    for group in (store, users, verifier, keys, audit, clients, federation, admin, demo):
         idp.add_command(group)
     from idp.saml.cli import attach as attach_saml  # add-saml, list-saml, disable-saml
 

@@ -4,6 +4,7 @@ import admin.roles  # noqa: F401
 import clients.consent  # noqa: F401
 import clients.models  # noqa: F401
 import clients.saml.models  # noqa: F401
+import federation.models  # noqa: F401
 import idp.accounts.deletion  # noqa: F401
 import idp.accounts.models  # noqa: F401
 import idp.audit.record  # noqa: F401

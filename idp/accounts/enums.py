@@ -8,6 +8,7 @@ class AccountClass(StrEnum):
 
     PERSON = "person"  # a citizen (NIST SP 800-63B policy)
     ADMIN = "admin"  # an administrator (GB/T 22239-2019 level 3 policy)
+    STAFF = "staff"  # department staff from an LDAP directory: no local password (federation)
 
 
 # Administrators are appointed staff whose identity their department verified: level 2, so a

@@ -1,0 +1,148 @@
+"""``idp federation``: staff directories from the command line (bind password on stdin only)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from federation.contract import SourceError
+from federation.directories import (
+    DirectoryError,
+    DirectorySources,
+    DirectorySpec,
+    add_directory,
+    get_directory,
+    list_directories,
+    public_view,
+    set_disabled,
+)
+from idp.audit import SYSTEM_ACTOR
+from idp.commands import CliError, emit, with_services
+
+if TYPE_CHECKING:
+    from idp.services import Services
+
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, target = value.partition("=")
+        if not sep or not key or not target:
+            raise CliError(f"{option} takes KEY=VALUE, not {value!r}", code="invalid_request")
+        pairs[key.strip()] = target.strip()
+    return pairs
+
+
+@click.group()
+def federation() -> None:
+    """Upstream identity sources: the departments' staff directories (LDAP / AD)."""
+
+
+@federation.command("add-ldap")
+@click.option("--name", required=True, help="Short name, e.g. gongan (staff log in as x@gongan).")
+@click.option("--department", required=True, help="The department the directory belongs to.")
+@click.option("--url", "urls", multiple=True, required=True,
+              help="ldap:// or ldaps:// URL; repeat for failover, tried in order.")
+@click.option("--bind-dn", required=True, help="The service account that finds users.")
+@click.option("--bind-password-stdin", is_flag=True, help="Read its password from stdin.")
+@click.option("--user-base", required=True)
+@click.option("--user-filter", required=True, help="e.g. (objectClass=inetOrgPerson)")
+@click.option("--group-base")
+@click.option("--map", "maps", multiple=True, help="ours=theirs, e.g. username=sAMAccountName.")
+@click.option("--group-role", "group_roles", multiple=True, help="GROUP_CN=ROLE; repeatable.")
+@click.option("--starttls", is_flag=True, help="StartTLS on ldap:// URLs.")
+@click.option("--ldaps", is_flag=True, help="ldaps:// URLs (TLS from the start).")
+@click.option("--ca-file", type=click.Path(exists=True, dir_okay=False),
+              help="PEM of the CA that signed the directory's certificate.")
+@click.option("--timeout", type=float, default=5.0, show_default=True,
+              help="Seconds to connect and for each operation.")
+@click.option("--level", type=click.IntRange(1, 2), default=2, show_default=True,
+              help="Assurance level its staff reach (the department verified them).")
+@JSON
+@with_services
+def add_ldap(services: Services, name, department, urls, bind_dn, bind_password_stdin,
+             user_base, user_filter, group_base, maps, group_roles, starttls, ldaps, ca_file,
+             timeout, level, as_json) -> None:
+    """Register a directory; its bind password is stored sealed and never printed."""
+    # Secrets never come as arguments: those land in shell history and `ps` output.
+    if not bind_password_stdin:
+        raise CliError("give the bind password on standard input with --bind-password-stdin",
+                       code="invalid_request")
+    secret = sys.stdin.readline().rstrip("\r\n")
+    if starttls and ldaps:
+        raise CliError("--starttls or --ldaps, not both", code="invalid_request")
+    spec = DirectorySpec(
+        name=name, department=department, urls=urls, bind_dn=bind_dn, bind_password=secret,
+        user_base=user_base, user_filter=user_filter, group_base=group_base,
+        mapping=_pairs(maps, "--map"), group_roles=_pairs(group_roles, "--group-role"),
+        tls="starttls" if starttls else "ldaps" if ldaps else "none", ca_file=ca_file,
+        timeout=timeout, level=level)
+    try:
+        row = add_directory(services, spec, SYSTEM_ACTOR)
+    except DirectoryError as exc:
+        raise CliError.coded(exc.code, exc.description) from exc
+    emit(public_view(row), as_json, f"directory {row.name} added ({row.department})")
+
+
+@federation.command("list")
+@JSON
+@with_services
+def list_(services: Services, as_json: bool) -> None:
+    """Every directory: name, state, department, URLs."""
+    rows = [public_view(row) for row in list_directories(services)]
+    lines = [f"{r['name']}  {'disabled' if r['disabled'] else 'active  '}  {r['department']}  "
+             f"{' '.join(r['urls'])}" for r in rows]
+    emit(rows, as_json, "\n".join(lines) if rows else "no directories")
+
+
+def _row(services: Services, name: str):
+    row = get_directory(services, name)
+    if row is None:
+        raise CliError(f"no directory {name!r}", code="not_found")
+    return row
+
+
+@federation.command()
+@click.argument("name")
+@JSON
+@with_services
+def show(services: Services, name: str, as_json: bool) -> None:
+    """One directory's configuration (never its bind password)."""
+    data = public_view(_row(services, name))
+    emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+
+
+@federation.command()
+@click.argument("name")
+@JSON
+@with_services
+def disable(services: Services, name: str, as_json: bool) -> None:
+    """Refuse the directory's staff from now on (their accounts stay)."""
+    try:
+        set_disabled(services, name, SYSTEM_ACTOR)
+    except DirectoryError as exc:
+        raise CliError.coded(exc.code, exc.description) from exc
+    emit({"name": name, "disabled": True}, as_json, f"{name} disabled")
+
+
+@federation.command()
+@click.argument("name")
+@JSON
+@with_services
+def test(services: Services, name: str, as_json: bool) -> None:
+    """Bind with the service account and search the users once; say what was found or why not."""
+    _row(services, name)
+    sources = DirectorySources()
+    try:
+        probe = sources.source(services, name).probe()
+    except SourceError as exc:
+        raise CliError(f"{name}: {exc.description} ({exc.detail})", code="unavailable",
+                       description=f"{exc.description} ({exc.detail})") from exc
+    finally:
+        sources.close()
+    data = {"name": name, "ok": True, "entries": probe.entries, "sample": probe.sample}
+    emit(data, as_json, f"{name}: bound and found {probe.entries} user(s), e.g. {probe.sample}")

@@ -1,0 +1,216 @@
+"""Two real department directories (slapd in temp dirs on free ports, loaded with slapadd,
+stopped at teardown): 公安厅 ``gongan`` listening on two URLs, 税务局 ``shuiwu`` on one.
+
+Each directory has a service account that may search (anonymous users may not), staff with
+inetOrgPerson attributes and groupOfNames groups; ``ldap_modify`` changes an entry as the
+directory's root, as its department would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from federation.directories import DirectorySpec, add_directory
+from idp.audit import SYSTEM_ACTOR
+from tests.conftest import free_port
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+SLAPD = "/usr/sbin/slapd"
+SERVICE_PASSWORD = "reader-secret-9"  # noqa: S105 - a test fixture's service account
+ROOT_PASSWORD = "root-secret-9"  # noqa: S105
+STAFF_PASSWORD = "Staff-pass-1"  # noqa: S105
+ALL_STAFF = 7  # people under ou=people in gongan (paged searches read them 2 by 2)
+
+pytestmark = pytest.mark.skipif(not Path(SLAPD).exists(), reason="slapd is not installed")
+
+
+@dataclass
+class Slapd:
+    name: str
+    suffix: str
+    urls: list[str]
+    process: subprocess.Popen
+
+    @property
+    def service_dn(self) -> str:
+        return f"cn=idp-reader,ou=system,{self.suffix}"
+
+    @property
+    def root_dn(self) -> str:
+        return f"cn=admin,{self.suffix}"
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGCONT)  # a test may have left it stopped
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+
+
+def _conf(folder: Path, suffix: str) -> str:
+    return f"""
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+pidfile {folder}/slapd.pid
+sizelimit 500
+access to attrs=userPassword
+    by self write
+    by anonymous auth
+    by * none
+access to *
+    by users read
+    by * none
+database mdb
+maxsize 10485760
+suffix "{suffix}"
+rootdn "cn=admin,{suffix}"
+rootpw {ROOT_PASSWORD}
+directory {folder}/db
+"""
+
+
+def _person(uid: str, cn: str, suffix: str, phone: str, number: str) -> str:
+    return f"""dn: uid={uid},ou=people,{suffix}
+objectClass: inetOrgPerson
+uid: {uid}
+cn: {cn}
+sn: {cn[0]}
+telephoneNumber: {phone}
+mail: {uid}@{suffix.split(',')[0][3:]}.gov.cn
+employeeNumber: {number}
+userPassword: {STAFF_PASSWORD}
+"""
+
+
+def _ldif(name: str, suffix: str) -> str:
+    top = suffix.split(",")[0][3:]
+    entries = [
+        f"dn: {suffix}\nobjectClass: dcObject\nobjectClass: organization\ndc: {top}\no: {name}\n",
+        f"dn: ou=people,{suffix}\nobjectClass: organizationalUnit\nou: people\n",
+        f"dn: ou=groups,{suffix}\nobjectClass: organizationalUnit\nou: groups\n",
+        f"dn: ou=system,{suffix}\nobjectClass: organizationalUnit\nou: system\n",
+        f"dn: cn=idp-reader,ou=system,{suffix}\nobjectClass: person\ncn: idp-reader\n"
+        f"sn: reader\nuserPassword: {SERVICE_PASSWORD}\n",
+        # Not a person: the user filter keeps it out even though it has a uid.
+        f"dn: cn=printer,ou=people,{suffix}\nobjectClass: device\nobjectClass: uidObject\n"
+        f"cn: printer\nuid: printer\n",
+    ]
+    people = [("zhangsan", "张三", "13800000001", "E001"), ("lisi", "李四", "13800000002", "E002"),
+              ("wangwu", "王五", "13800000003", "E003"), ("zhaoliu", "赵六", "13800000004", "E004"),
+              ("sunqi", "孙七", "13800000005", "E005"), ("zhouba", "周八", "13800000006", "E006"),
+              ("wujiu", "吴九", "13800000007", "E007")]
+    entries += [_person(uid, cn, suffix, phone, number) for uid, cn, phone, number in people]
+    entries += [
+        f"dn: cn=leaders,ou=groups,{suffix}\nobjectClass: groupOfNames\ncn: leaders\n"
+        f"member: uid=zhangsan,ou=people,{suffix}\n",
+        f"dn: cn=clerks,ou=groups,{suffix}\nobjectClass: groupOfNames\ncn: clerks\n"
+        f"member: uid=zhangsan,ou=people,{suffix}\nmember: uid=lisi,ou=people,{suffix}\n",
+    ]
+    return "\n".join(entries)
+
+
+def _start(root: Path, name: str, ports: list[int]) -> Slapd:
+    suffix = f"dc={name},dc=gov,dc=cn"
+    folder = root / name
+    (folder / "db").mkdir(parents=True)
+    (folder / "slapd.conf").write_text(_conf(folder, suffix))
+    (folder / "data.ldif").write_text(_ldif(name, suffix))
+    subprocess.run([SLAPD.replace("slapd", "slapadd"), "-f", str(folder / "slapd.conf"),
+                    "-l", str(folder / "data.ldif")], check=True, capture_output=True)
+    urls = [f"ldap://127.0.0.1:{port}/" for port in ports]
+    process = subprocess.Popen([SLAPD, "-f", str(folder / "slapd.conf"), "-h", " ".join(urls),
+                                "-d", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    slapd = Slapd(name, suffix, urls, process)
+    deadline = time.monotonic() + 10
+    while subprocess.run(["ldapsearch", "-x", "-H", urls[0], "-b", "", "-s", "base"],
+                         capture_output=True).returncode != 0:
+        if process.poll() is not None or time.monotonic() > deadline:
+            slapd.stop()
+            raise AssertionError(f"slapd {name} did not start: {process.stderr.read()}")
+        time.sleep(0.05)
+    return slapd
+
+
+@pytest.fixture(scope="session")
+def slapds(tmp_path_factory) -> Iterator[dict[str, Slapd]]:
+    root = tmp_path_factory.mktemp("slapd")
+    started: dict[str, Slapd] = {}
+    try:
+        started["gongan"] = _start(root, "gongan", [free_port(), free_port()])
+        started["shuiwu"] = _start(root, "shuiwu", [free_port()])
+        yield started
+    finally:
+        for slapd in started.values():
+            slapd.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def gongan(slapds) -> Slapd:
+    return slapds["gongan"]
+
+
+@pytest.fixture
+def shuiwu(slapds) -> Slapd:
+    return slapds["shuiwu"]
+
+
+def spec_of(slapd: Slapd, **changes) -> DirectorySpec:
+    values = dict(
+        name=slapd.name, department={"gongan": "省公安厅", "shuiwu": "省税务局"}[slapd.name],
+        urls=slapd.urls, bind_dn=slapd.service_dn, bind_password=SERVICE_PASSWORD,
+        user_base=f"ou=people,{slapd.suffix}", user_filter="(objectClass=inetOrgPerson)",
+        group_base=f"ou=groups,{slapd.suffix}",
+        group_roles={"leaders": "department_admin", "clerks": "clerk"}, timeout=2.0)
+    values.update(changes)
+    return DirectorySpec(**values)
+
+
+@pytest.fixture
+def register(svc) -> Callable:
+    """register(slapd, **changes): the directory added to the test's IdP, as add-ldap does."""
+
+    def add(slapd: Slapd, **changes):
+        return add_directory(svc, spec_of(slapd, **changes), SYSTEM_ACTOR)
+
+    return add
+
+
+@pytest.fixture
+def ldap_modify(gongan) -> Callable:
+    """ldap_modify(ldif): change gongan's entries as its root (restored by the caller)."""
+
+    def modify(ldif: str) -> None:
+        subprocess.run(["ldapmodify", "-x", "-H", gongan.urls[0], "-D", gongan.root_dn,
+                        "-w", ROOT_PASSWORD], input=ldif.encode(), check=True,
+                       capture_output=True)
+
+    return modify
+
+
+@pytest.fixture
+def stopped(shuiwu) -> Iterator[Slapd]:
+    """shuiwu hung (SIGSTOP): it accepts connections and never answers; resumed after."""
+    os.kill(shuiwu.process.pid, signal.SIGSTOP)
+    try:
+        yield shuiwu
+    finally:
+        os.kill(shuiwu.process.pid, signal.SIGCONT)
