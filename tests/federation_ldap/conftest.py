@@ -30,6 +30,7 @@ SLAPD = "/usr/sbin/slapd"
 SERVICE_PASSWORD = "reader-secret-9"  # noqa: S105 - a test fixture's service account
 ROOT_PASSWORD = "root-secret-9"  # noqa: S105
 STAFF_PASSWORD = "Staff-pass-1"  # noqa: S105
+DEPARTMENTS = {"gongan": "省公安厅", "shuiwu": "省税务局"}
 ALL_STAFF = 7  # people under ou=people in gongan (paged searches read them 2 by 2)
 
 pytestmark = pytest.mark.skipif(not Path(SLAPD).exists(), reason="slapd is not installed")
@@ -175,7 +176,7 @@ def shuiwu(slapds) -> Slapd:
 
 def spec_of(slapd: Slapd, **changes) -> DirectorySpec:
     values = dict(
-        name=slapd.name, department={"gongan": "省公安厅", "shuiwu": "省税务局"}[slapd.name],
+        name=slapd.name, department=DEPARTMENTS.get(slapd.name, slapd.name),
         urls=slapd.urls, bind_dn=slapd.service_dn, bind_password=SERVICE_PASSWORD,
         user_base=f"ou=people,{slapd.suffix}", user_filter="(objectClass=inetOrgPerson)",
         group_base=f"ou=groups,{slapd.suffix}",

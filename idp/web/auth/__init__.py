@@ -26,6 +26,7 @@ from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     real_name,
     second_factor,
     signup,
+    staff_login,
 )
 from idp.web.auth.blueprints import account_bp, bp
 

@@ -19,6 +19,7 @@ from idp.web.auth.login_flow import (
     refusal_message,
     see_other,
 )
+from idp.web.auth.staff_login import STAFF_DOOR, staff_form
 from idp.web.i18n import t
 from idp.web.sso_cookie import current_session
 
@@ -28,6 +29,8 @@ def login_form():
     login_id = request.args.get("login")
     request_ = login_request(login_id)
     door = door_of(request.args.get("door"), request_)
+    if request.args.get("door") == STAFF_DOOR:  # the third door (idp/web/auth/staff_login.py)
+        return staff_form(request_, current_session())
     current = current_session()
     if request_ and current and not request_.force_login and current[1].level < request_.min_level:
         step_up = _step_up(current[1].account_id, door, login_id)
