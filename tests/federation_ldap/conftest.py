@@ -23,6 +23,7 @@ import pytest
 from federation.directories import DirectorySpec, add_directory
 from idp.audit import SYSTEM_ACTOR
 from tests.conftest import free_port
+from tests.federation_ldap.tls_certs import write_ca_and_server
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -42,6 +43,9 @@ class Slapd:
     suffix: str
     urls: list[str]
     process: subprocess.Popen
+    ldaps_url: str = ""
+    ca_file: Path | None = None  # the CA that signed its certificate (127.0.0.1)
+    other_ca_file: Path | None = None  # a CA that did not
 
     @property
     def service_dn(self) -> str:
@@ -64,7 +68,12 @@ class Slapd:
 
 
 def _conf(folder: Path, suffix: str) -> str:
+    ca, cert, key = write_ca_and_server(folder)
+    write_ca_and_server(folder, "other-")  # a CA that did not sign the server: refused
     return f"""
+TLSCACertificateFile {ca}
+TLSCertificateFile {cert}
+TLSCertificateKeyFile {key}
 include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
@@ -128,7 +137,7 @@ def _ldif(name: str, suffix: str) -> str:
     return "\n".join(entries)
 
 
-def _start(root: Path, name: str, ports: list[int]) -> Slapd:
+def _start(root: Path, name: str, ports: list[int], ldaps_port: int) -> Slapd:
     suffix = f"dc={name},dc=gov,dc=cn"
     folder = root / name
     (folder / "db").mkdir(parents=True)
@@ -137,9 +146,11 @@ def _start(root: Path, name: str, ports: list[int]) -> Slapd:
     subprocess.run([SLAPD.replace("slapd", "slapadd"), "-f", str(folder / "slapd.conf"),
                     "-l", str(folder / "data.ldif")], check=True, capture_output=True)
     urls = [f"ldap://127.0.0.1:{port}/" for port in ports]
-    process = subprocess.Popen([SLAPD, "-f", str(folder / "slapd.conf"), "-h", " ".join(urls),
-                                "-d", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    slapd = Slapd(name, suffix, urls, process)
+    ldaps = f"ldaps://127.0.0.1:{ldaps_port}/"
+    process = subprocess.Popen([SLAPD, "-f", str(folder / "slapd.conf"), "-h",
+                                " ".join([*urls, ldaps]), "-d", "0"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    slapd = Slapd(name, suffix, urls, process, ldaps, folder / "ca.pem", folder / "other-ca.pem")
     deadline = time.monotonic() + 10
     while subprocess.run(["ldapsearch", "-x", "-H", urls[0], "-b", "", "-s", "base"],
                          capture_output=True).returncode != 0:
@@ -155,8 +166,8 @@ def slapds(tmp_path_factory) -> Iterator[dict[str, Slapd]]:
     root = tmp_path_factory.mktemp("slapd")
     started: dict[str, Slapd] = {}
     try:
-        started["gongan"] = _start(root, "gongan", [free_port(), free_port()])
-        started["shuiwu"] = _start(root, "shuiwu", [free_port()])
+        started["gongan"] = _start(root, "gongan", [free_port(), free_port()], free_port())
+        started["shuiwu"] = _start(root, "shuiwu", [free_port()], free_port())
         yield started
     finally:
         for slapd in started.values():

@@ -89,3 +89,11 @@ def test_bad_registrations_are_refused_with_nothing_written(cli, gongan):
     again = cli(*add_args(gongan), stdin=SERVICE_PASSWORD + "\n")
     assert json.loads(again.output)["error"] == "already_exists"
     assert json.loads(cli("federation", "show", "nope", "--json").output)["error"] == "not_found"
+
+
+def test_a_directory_over_starttls_with_its_ca_file_is_registered_and_tested(cli, gongan):
+    added = cli(*add_args(gongan, "--starttls", "--ca-file", str(gongan.ca_file)),
+                stdin=SERVICE_PASSWORD + "\n")
+    assert json.loads(added.output)["tls"] == "starttls"
+    tested = cli("federation", "test", "gongan", "--json")
+    assert tested.exit_code == 0 and json.loads(tested.output)["ok"]

@@ -7,7 +7,7 @@ import pytest
 from conftest import ALL_STAFF, SERVICE_PASSWORD, STAFF_PASSWORD
 
 from federation.contract import CredentialSource, SourceKind, SourceRefused, SourceUnavailable
-from federation.ldap.config import LdapConfig
+from federation.ldap.config import LdapConfig, TlsMode
 from federation.ldap.search import paged_search
 from federation.ldap.source import LdapSource
 from federation.registry import build_source
@@ -103,3 +103,19 @@ def test_paged_searches_read_every_page(source):
         found = paged_search(conn, source.config.user_base, "(objectClass=inetOrgPerson)",
                              ["uid"], page_size=2)
     assert len(found) == ALL_STAFF
+
+
+@pytest.mark.parametrize("tls", ["starttls", "ldaps"])
+def test_tls_to_the_directory_trusts_only_the_given_ca(gongan, tls):
+    urls = (gongan.ldaps_url,) if tls == "ldaps" else tuple(gongan.urls)
+    trusted = LdapSource("gongan", config_of(gongan, urls=urls, tls=TlsMode(tls),
+                                             ca_file=str(gongan.ca_file)))
+    untrusted = LdapSource("gongan", config_of(gongan, urls=urls, tls=TlsMode(tls),
+                                               ca_file=str(gongan.other_ca_file)))
+    try:
+        assert trusted.check_password("lisi", STAFF_PASSWORD).attributes["name"] == "李四"
+        with pytest.raises(SourceUnavailable):  # a certificate from elsewhere: no bind at all
+            untrusted.check_password("lisi", STAFF_PASSWORD)
+    finally:
+        trusted.close()
+        untrusted.close()
