@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import ldap
 
@@ -18,6 +18,7 @@ from federation.contract import SourceUnavailable
 from federation.ldap.config import LdapConfig, TlsMode
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # What a directory that is down or hung answers: try the next URL, then give up.
 DOWN = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR, ldap.TIMELIMIT_EXCEEDED)
@@ -73,22 +74,32 @@ class Pool:
         self._idle: list = []
         self._lock = threading.Lock()
 
-    @contextmanager
-    def connection(self) -> Iterator:
+    def run(self, operation: Callable[[Any], T]) -> T:
+        """operation(conn) on a pooled connection. A reused connection the directory has
+        since dropped (an idle timeout, a restart: SERVER_DOWN) is retried once on a fresh
+        one, which fails over across the URLs; a hung one (TIMEOUT) is not: the person has
+        waited long enough."""
         with self._lock:
             conn = self._idle.pop() if self._idle else None
-        if conn is None:
-            conn = self._service_bind()
+        if conn is not None:
+            try:
+                return self._use(conn, operation)
+            except ldap.SERVER_DOWN:
+                log.info("a pooled connection was closed by the directory; reconnecting")
+        return self._use(self._service_bind(), operation)
+
+    def _use(self, conn, operation: Callable[[Any], T]) -> T:
         try:
-            yield conn
+            result = operation(conn)
         except BaseException:
             _close(conn)
             raise
         with self._lock:
             if len(self._idle) < self.config.pool_size:
                 self._idle.append(conn)
-                return
+                return result
         _close(conn)
+        return result
 
     def close(self) -> None:
         with self._lock:

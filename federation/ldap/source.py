@@ -80,9 +80,8 @@ class LdapSource:
     def _search(self, base: str, filterstr: str, attributes: list[str],
                 limit: int | None = None) -> list[Entry]:
         try:
-            with self.pool.connection() as conn:
-                return paged_search(conn, base, filterstr, attributes,
-                                    page_size=self.config.page_size, limit=limit)
+            return self.pool.run(lambda conn: paged_search(
+                conn, base, filterstr, attributes, page_size=self.config.page_size, limit=limit))
         except DOWN as exc:
             raise unavailable(f"search: {type(exc).__name__}") from exc
         except ldap.NO_SUCH_OBJECT:

@@ -32,6 +32,7 @@ SERVICE_PASSWORD = "reader-secret-9"  # noqa: S105 - a test fixture's service ac
 ROOT_PASSWORD = "root-secret-9"  # noqa: S105
 STAFF_PASSWORD = "Staff-pass-1"  # noqa: S105
 DEPARTMENTS = {"gongan": "省公安厅", "shuiwu": "省税务局"}
+IDLE_TIMEOUT = 1  # seconds before slapd drops an idle connection (a pooled one too)
 ALL_STAFF = 7  # people under ou=people in gongan (paged searches read them 2 by 2)
 
 pytestmark = pytest.mark.skipif(not Path(SLAPD).exists(), reason="slapd is not installed")
@@ -81,6 +82,7 @@ modulepath /usr/lib/ldap
 moduleload back_mdb
 pidfile {folder}/slapd.pid
 sizelimit 500
+idletimeout {IDLE_TIMEOUT}
 access to attrs=userPassword
     by self write
     by anonymous auth

@@ -3,8 +3,10 @@ bind as it, escape the typed name, fail over across URLs, page through large sea
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from conftest import ALL_STAFF, SERVICE_PASSWORD, STAFF_PASSWORD
+from conftest import ALL_STAFF, IDLE_TIMEOUT, SERVICE_PASSWORD, STAFF_PASSWORD
 
 from federation.contract import CredentialSource, SourceKind, SourceRefused, SourceUnavailable
 from federation.ldap.config import LdapConfig, TlsMode
@@ -99,10 +101,16 @@ def test_service_searches_reuse_pooled_connections(source):
 
 
 def test_paged_searches_read_every_page(source):
-    with source.pool.connection() as conn:
-        found = paged_search(conn, source.config.user_base, "(objectClass=inetOrgPerson)",
-                             ["uid"], page_size=2)
+    found = source.pool.run(lambda conn: paged_search(
+        conn, source.config.user_base, "(objectClass=inetOrgPerson)", ["uid"], page_size=2))
     assert len(found) == ALL_STAFF
+
+
+def test_a_pooled_connection_the_directory_dropped_is_replaced(source):
+    source.check_password("lisi", STAFF_PASSWORD)
+    time.sleep(IDLE_TIMEOUT + 1)  # slapd closes the idle pooled connection
+    assert source.check_password("lisi", STAFF_PASSWORD).attributes["name"] == "李四"
+    assert len(source.pool._idle) == 1
 
 
 @pytest.mark.parametrize("tls", ["starttls", "ldaps"])
