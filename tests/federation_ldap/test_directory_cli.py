@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-from conftest import SERVICE_PASSWORD
 from sqlalchemy import select
 
 from federation.models import BIND_PASSWORD, Directory
 from idp.audit import AuditEvent
 from tests.conftest import free_port
+from tests.federation_ldap.slapd_servers import SERVICE_PASSWORD
 
 
 def add_args(slapd, *extra: str) -> list[str]:

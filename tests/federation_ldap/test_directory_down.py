@@ -8,13 +8,13 @@ import threading
 import time
 
 import pytest
-from conftest import STAFF_PASSWORD
 from sqlalchemy import select
 
 from idp.accounts.service import create_person
 from idp.audit import SYSTEM_ACTOR, AuditEvent
 from idp.sso.session import COOKIE_NAME
 from tests.conftest import free_port
+from tests.federation_ldap.slapd_servers import STAFF_PASSWORD
 
 TIMEOUT = 1.5
 MARGIN = 1.5  # two threads on two shared cores, page rendering, audit writes

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import ALL_STAFF, IDLE_TIMEOUT, SERVICE_PASSWORD, STAFF_PASSWORD
 
 from federation.contract import CredentialSource, SourceKind, SourceRefused, SourceUnavailable
 from federation.ldap.config import LdapConfig, TlsMode
@@ -14,6 +13,12 @@ from federation.ldap.search import paged_search
 from federation.ldap.source import LdapSource
 from federation.registry import build_source
 from tests.conftest import free_port
+from tests.federation_ldap.slapd_servers import (
+    ALL_STAFF,
+    IDLE_TIMEOUT,
+    SERVICE_PASSWORD,
+    STAFF_PASSWORD,
+)
 
 
 def config_of(slapd, **changes) -> LdapConfig:

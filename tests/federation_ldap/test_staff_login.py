@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import STAFF_PASSWORD
 from sqlalchemy import select
 
 from federation.directories import set_disabled
@@ -16,6 +15,7 @@ from idp.accounts.enums import AccountClass
 from idp.accounts.models import EMAIL, PHONE, Person
 from idp.audit import SYSTEM_ACTOR, AuditEvent
 from idp.sso.session import COOKIE_NAME
+from tests.federation_ldap.slapd_servers import STAFF_PASSWORD
 
 
 def csrf_of(page) -> str:

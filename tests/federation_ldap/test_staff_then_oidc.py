@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import STAFF_PASSWORD
+from tests.federation_ldap.slapd_servers import STAFF_PASSWORD
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "oidc"))
 

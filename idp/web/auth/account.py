@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from federation.staff_accounts import staff_link
 from idp.accounts.service import get_person, person_claims
 from idp.authn.recovery import remaining_recovery_codes
 from idp.authn.totp import is_enrolled
@@ -41,7 +42,7 @@ def overview():
         "auth/account.html", person=person, sso=sso, others=others,
         id_number=mask_id_number(claims["id_number"]), phone=mask_phone(claims["phone"]),
         totp=is_enrolled(svc, person.id), codes_left=remaining_recovery_codes(svc, person.id),
-        local_time=local_time,
+        local_time=local_time, staff=staff_link(svc, person.id),
     )
 
 

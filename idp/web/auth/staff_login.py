@@ -1,8 +1,9 @@
 """POST /login/staff: the third door, 工作人员 (department staff from their own directories).
 
 The form on ``/login?door=staff`` names the directory (a select, or ``name@directory``); the
-directory checks the password (``federation.staff_login``) and the login then ends where a
-password login does (``finish_login``): one SSO session, whatever the source.
+directory checks the password (``federation.staff_login``) and the login then goes on as a
+password login does (``continue_login``: the second factor if one was added, then
+``finish_login``): one SSO session, whatever the source.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from flask import current_app, flash, render_template, request, session, url_for
 from federation.directories import DirectorySources, list_directories
 from federation.staff_login import DISABLED_SOURCE, UNAVAILABLE, split_login_name, staff_login
 from idp.authn.pending import PendingLogin
+from idp.authn.totp import is_enrolled
 from idp.services import services
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import (
     actor,
-    finish_login,
+    continue_login,
     local_time,
     login_request,
     refusal_message,
@@ -65,9 +67,12 @@ def staff_login_submit():
         flash(t(f"您的账号在 {when} 因多次登录失败被临时锁定。",
                 f"Your account was temporarily locked at {when} after repeated failed logins."),
               "warning")
+    # A staff member who added an authenticator app on "my account" is asked for its code,
+    # as a citizen is (continue_login); the directory's password alone is "pwd".
     pending = PendingLogin(login.account_id, login.username, login.level, STAFF_DOOR,
-                           request_.id if request_ else None)
-    return finish_login(pending, list(login.amr))
+                           request_.id if request_ else None,
+                           second_factor=is_enrolled(services(), login.account_id))
+    return continue_login(pending)
 
 
 def _message(error: str, until: int | None) -> str:
