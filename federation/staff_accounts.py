@@ -13,6 +13,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from federation.contract import FederatedLogin, SourceRefused, UpstreamIdentity
 from federation.models import StaffLink
@@ -44,6 +45,14 @@ class StaffLinker:
         username = staff_username(attrs.get("username", ""), identity.source)
         if len(username) > 64 or not attrs.get("username"):
             raise SourceRefused("该账号无法登录。", f"unusable login name for {identity.subject}")
+        try:
+            return self._link(identity, username)
+        except IntegrityError:
+            # Two first logins of one entry at once (two tabs, two nodes): the other created
+            # the account; this one now finds and updates it.
+            return self._link(identity, username)
+
+    def _link(self, identity: UpstreamIdentity, username: str) -> FederatedLogin:
         with self.services.db.begin() as session:
             link = session.scalar(select(StaffLink).where(
                 StaffLink.directory == identity.source, StaffLink.subject == identity.subject))
