@@ -45,7 +45,7 @@ def staff_login_submit():
     request_ = login_request(request.form.get("login"))
     back = url_for("auth.login_form", login=request_.id if request_ else None, door=STAFF_DOOR)
     name, directory = split_login_name(request.form.get("username", "")[:128],
-                                       request.form.get("directory"))
+                                       request.form.get("directory", "")[:64])
     password = request.form.get("password", "")[:1024]
     session["login_username"] = name
     session["login_directory"] = directory
