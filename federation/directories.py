@@ -112,6 +112,10 @@ class DirectorySources:
         """DirectoryDisabled for an unknown or disabled directory."""
         row = get_directory(services, name)
         if row is None or row.disabled:
+            with self._lock:
+                gone = self._built.pop(name, None)
+            if gone is not None:  # disabled since it was built: its pooled connections go
+                getattr(gone[1], "close", lambda: None)()
             raise DirectoryDisabled("该部门目录未启用。", f"directory {name!r} unknown or disabled")
         with self._lock:
             kept = self._built.get(name)

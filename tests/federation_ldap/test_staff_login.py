@@ -173,11 +173,16 @@ def test_filter_injections_and_non_people_find_nobody(client, svc, register, gon
 
 def test_a_disabled_directory_refuses_its_staff(client, svc, register, gongan, staff_login):
     register(gongan)
+    staff_login("lisi", directory="gongan", browser=client.application.test_client())
+    sources = client.application.extensions["federation.directories"]
+    pool = sources.source(svc, "gongan").pool
+    assert pool._idle  # a service connection kept from the first login
     set_disabled(svc, "gongan", SYSTEM_ACTOR)
     answer = staff_login("zhangsan", directory="gongan")
     assert "该部门目录未启用" in flashed(client, answer)
     assert client.get_cookie(COOKIE_NAME) is None
     assert logins(svc)[-1].detail["reason"] == "source_disabled"
+    assert pool._idle == []  # closed once the directory was found disabled
 
 
 def test_staff_cannot_use_the_citizen_door(client, register, gongan, staff_login):
