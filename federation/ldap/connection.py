@@ -41,11 +41,11 @@ def open_bound(config: LdapConfig, dn: str, password: str):
             conn.simple_bind_s(dn, password)
             return conn
         except DOWN as exc:
-            conn.unbind_s()
+            _close(conn)
             failures.append(f"{url}: {type(exc).__name__}")
             log.warning("directory %s did not answer: %s", url, type(exc).__name__)
         except Exception:
-            conn.unbind_s()
+            _close(conn)
             raise
     raise unavailable("; ".join(failures))
 
