@@ -43,7 +43,8 @@ class EventType(StrEnum):
     # Real-name verification and online registration (idp/verification/). Never the ID number
     # nor the name. real_name.verify detail: {"register": "local"|"http", "fields" on success,
     # "reason" on failure: "name_mismatch"|"unknown"|"id_number_taken"|"id_number_differs"|
-    # "too_many_tries"|"unavailable"}; entity.verify detail: {"register", "credit_code",
+    # "too_many_tries"|"unavailable"|"already_verified"|"invalid_name"|"invalid_id_number"};
+    # entity.verify detail: {"register", "credit_code",
     # "reason" on failure: "name_mismatch"|"unknown"|"not_representative"|"too_many_tries"|
     # "unavailable"}; authorisation.invitation detail: {"action": "create"|"accept"|"decline"|
     # "withdraw", "invitation_id", "legal_person_id"}.

@@ -5,7 +5,8 @@ Request: ``POST <url>`` with a JSON body, ``X-Yiwang-Timestamp: <unix seconds>``
 service can refuse a forged or replayed request. Answer: ``{"result": "<verdict>"}`` with a
 verdict of ``registers.PersonVerdict`` / ``EntityVerdict``. Anything else (network error,
 timeout, non-200, malformed JSON, unknown verdict) raises ``RegisterUnavailable``: a check that
-cannot be made is never taken as a refusal nor as a match.
+cannot be made is never taken as a refusal nor as a match. A refused connection, 429 or 5xx is
+tried once more.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ SIGNATURE_HEADER = "X-Yiwang-Signature"
 TIMESTAMP_HEADER = "X-Yiwang-Timestamp"
 _MAX_ANSWER = 64 * 1024
 V = TypeVar("V", bound=StrEnum)
+RETRY_PAUSE_SECONDS = 0.2
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -40,8 +42,20 @@ class _HttpRegister:
         self.url, self.secret, self.timeout = url, secret, timeout
 
     def _ask(self, fields: dict[str, str], verdicts: type[V]) -> V:
+        """One retry after a refused connection, 429 or 5xx (a node of the service restarting);
+        none after a timeout: the person is already waiting that long."""
+        try:
+            return self._post(fields, verdicts)
+        except _Retry:
+            time.sleep(RETRY_PAUSE_SECONDS)
+        try:
+            return self._post(fields, verdicts)
+        except _Retry as error:
+            raise RegisterUnavailable(error.detail) from None
+
+    def _post(self, fields: dict[str, str], verdicts: type[V]) -> V:
         body = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
-        stamp = str(int(time.time()))
+        stamp = str(int(time.time()))  # signed anew, so a retry is not a replay
         headers = {"Content-Type": "application/json; charset=utf-8",
                    TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: signature(self.secret, stamp, body)}
         # S310: the URL is the operator's setting, checked to be http(s) at start-up.
@@ -52,9 +66,21 @@ class _HttpRegister:
                 raw = answer.read(_MAX_ANSWER)
             return verdicts(json.loads(raw)["result"])
         except urllib.error.HTTPError as error:
-            raise RegisterUnavailable(f"{self.url} answered {error.code}") from None
-        except (OSError, ValueError, KeyError, TypeError) as error:  # URLError and timeouts
+            error.close()
+            detail = f"{self.url} answered {error.code}"
+            if error.code == 429 or error.code >= 500:
+                raise _Retry(detail) from None
+            raise RegisterUnavailable(detail) from None
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, ConnectionRefusedError):
+                raise _Retry(f"{self.url}: {error.reason!r}") from None
+            raise RegisterUnavailable(f"{self.url}: {error.reason!r}") from None
+        except (OSError, ValueError, KeyError, TypeError) as error:  # timeouts, bad answers
             raise RegisterUnavailable(f"{self.url}: {error!r}") from None
+
+
+class _Retry(RegisterUnavailable):
+    """A failure worth one more try."""
 
 
 class HttpPopulationRegister(_HttpRegister):

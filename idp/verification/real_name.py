@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from idp.accounts import inputs
 from idp.accounts.enums import AccountClass
+from idp.accounts.errors import AccountError
 from idp.accounts.models import ID_NUMBER, Person
 from idp.accounts.service import get_person
 from idp.audit import Actor, EventType, Outcome, record
@@ -42,18 +43,15 @@ def verify_real_name(
 ) -> Person:
     """Confirm name + ID number with the population register and raise the person to level 2.
 
-    AccountError for a malformed name or number (no try counted); VerificationError
-    ``too_many_tries``, ``not_found``, ``id_number_taken``, ``id_number_differs`` or
-    ``already_verified``; RegisterUnavailable when the register cannot answer. Every counted
-    try is audited (``real_name.verify``), never with the number or the name.
+    AccountError for a malformed name or number (audited, no try counted: the check digit
+    is public, no register is asked); VerificationError ``too_many_tries``, ``not_found``,
+    ``id_number_taken``, ``id_number_differs`` or ``already_verified``; RegisterUnavailable
+    when the register cannot answer. Every attempt is audited (``real_name.verify``), never
+    with the number or the name.
     """
-    clean_name = inputs.person_name(name)
-    number = inputs.id_number(id_number)
     person = get_person(services, person_id)
     if person is None or person.account_class != AccountClass.PERSON:
         raise VerificationError("not_found")
-    if is_verified(person):
-        raise VerificationError("already_verified")
     register = population_register(services)
 
     def refuse(reason: str, code: str | None = None) -> VerificationError:
@@ -62,6 +60,13 @@ def verify_real_name(
                                     register=register.name, reason=reason)
         return VerificationError(code or reason)
 
+    if is_verified(person):
+        raise refuse("already_verified")
+    try:
+        clean_name, number = inputs.person_name(name), inputs.id_number(id_number)
+    except AccountError as error:
+        refuse(error.code, "not_found")
+        raise
     try:
         take_try(services, "person", person.id, actor.ip)
     except VerificationError:

@@ -143,3 +143,22 @@ def test_the_entity_service_is_asked_with_the_representatives_number(
                       "representative_id_number": number}]
     assert site.hits[-1].headers[SIGNATURE_HEADER].startswith("sha256=")
     app.extensions["yiwang"].db.dispose()
+
+
+def test_a_5xx_is_tried_once_more_and_a_second_answer_counts(settings, http_server, person):
+    known: dict[str, str] = {}
+    signed = fake_register(known)
+    calls = []
+
+    def flaky(hit):
+        calls.append(hit)
+        return (503, "busy") if len(calls) == 1 else signed(hit)
+
+    site = http_server(flaky)
+    number = new_id_number()
+    known[number] = "王小明"
+    app = _app(settings, site.url)
+    browser = _logged_in(app, person)
+    assert _verify(browser, "王小明", number).status_code == 303
+    assert len(site.hits) == 2
+    app.extensions["yiwang"].db.dispose()

@@ -26,6 +26,13 @@ def boss(person, login):
     return zhang, number
 
 
+def invitations(svc) -> list[AgentInvitation]:
+    """Every invitation, oldest first (a session closed at once: an open one would keep
+    PostgreSQL's TRUNCATE between tests waiting)."""
+    with svc.db.session() as session:
+        return list(session.query(AgentInvitation).order_by(AgentInvitation.created_at))
+
+
 def register_company(client, csrf, code: str, name: str = COMPANY):
     form = client.get("/account/entities/new")
     return client.post("/account/entities/new", data={
@@ -104,7 +111,7 @@ def test_an_invited_agent_who_accepts_acts_for_the_company_until_revoked(
     sent = client.post(f"/account/entities/{code}/invite", data={
         "csrf_token": csrf(page), "who": "13700002222", "valid_from": "", "valid_until": ""})
     assert "邀请已发出" in client.get(sent.headers["Location"]).get_data(as_text=True)
-    invitation = svc.db.session().query(AgentInvitation).one()
+    invitation = invitations(svc)[0]
     assert invitation.person_id == agent.id and invitation.status == "pending"
 
     # The agent sees the invitation on their account page, and accepts it.
@@ -186,7 +193,7 @@ def test_invitations_are_refused_for_unknown_or_unverified_people_and_bad_dates(
         "csrf_token": csrf(page), "who": "zhaoliu", "valid_from": "2030-01-02",
         "valid_until": "2030-01-01"})
     assert "授权有效期不正确" in client.get(f"/account/entities/{code}").get_data(as_text=True)
-    assert svc.db.session().query(AgentInvitation).count() == 0
+    assert invitations(svc) == []
 
 
 def test_an_invitation_with_dates_grants_that_period_and_can_be_withdrawn_or_declined(
@@ -202,20 +209,20 @@ def test_an_invitation_with_dates_grants_that_period_and_can_be_withdrawn_or_dec
         "valid_until": "2030-12-31"})
     page = client.get(f"/account/entities/{code}")
     assert "2030-01-01" in page.get_data(as_text=True)  # shown in China Standard Time
-    invitation = svc.db.session().query(AgentInvitation).one()
+    invitation = invitations(svc)[0]
     client.post(f"/account/entities/{code}/withdraw", data={
         "csrf_token": csrf(page), "invitation": invitation.id})
-    assert svc.db.session().get(AgentInvitation, invitation.id).status == "withdrawn"
+    assert invitations(svc)[0].status == "withdrawn"
 
     client.post(f"/account/entities/{code}/invite", data={
         "csrf_token": csrf(page), "who": "zhaoliu"})
-    second = svc.db.session().query(AgentInvitation).filter_by(status="pending").one()
+    second = next(i for i in invitations(svc) if i.status == "pending")
     other = app.test_client()
     login("zhaoliu", browser=other)
     mine = other.get("/account")
     other.post(f"/account/invitations/{second.id}", data={
         "csrf_token": csrf(mine), "decision": "decline"})
-    assert svc.db.session().get(AgentInvitation, second.id).status == "declined"
+    assert next(i for i in invitations(svc) if i.id == second.id).status == "declined"
     # Nobody else may answer an invitation.
     forged = client.post(f"/account/invitations/{second.id}", data={
         "csrf_token": csrf(page), "decision": "accept"})

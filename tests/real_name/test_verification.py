@@ -86,11 +86,14 @@ def test_a_number_verified_on_another_account_tells_the_person_to_recover_that_a
     assert level_of(svc, "alice") == 1
 
 
-def test_a_malformed_number_is_refused_without_asking_the_register(alice, verify, events):
-    answer = verify("王小明", "110105194912310021")  # wrong GB 11643 check digit
-    assert answer.status_code == 400
-    assert "身份证号码校验码错误" in answer.get_data(as_text=True)
-    assert events("real_name.verify") == []
+def test_a_malformed_number_is_refused_audited_and_not_counted_as_a_try(
+    svc, alice, verify, events
+):
+    for _ in range(svc.settings.verify_tries_per_hour + 1):
+        answer = verify("王小明", "110105194912310021")  # wrong GB 11643 check digit
+        assert answer.status_code == 400
+        assert "身份证号码校验码错误" in answer.get_data(as_text=True)
+    assert events("real_name.verify")[-1].detail["reason"] == "invalid_id_number"
 
 
 def test_tries_are_limited_per_account(svc, alice, population, verify, events):
