@@ -83,6 +83,7 @@ def test_a_number_verified_on_another_account_tells_the_person_to_recover_that_a
     assert answer.status_code == 400
     assert "已由另一个账号完成实名认证" in page and "找回该账号" in page
     assert "recover that account" in page
+    assert 'href="/login/forgot"' in page
     assert level_of(svc, "alice") == 1
 
 
