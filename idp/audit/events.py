@@ -13,7 +13,9 @@ class Outcome(StrEnum):
 
 
 class EventType(StrEnum):
-    # Authentication. detail: {"door": "person"|"legal", "methods": [...], "reason": ...}
+    # Authentication. detail: {"door": "person"|"legal"|"staff", "methods": [...], "reason": ...};
+    # the staff door adds "source" (the directory's name) and may fail with "reason":
+    # "source_unavailable" (down or timed out: not counted) or "source_disabled".
     LOGIN = "login"
     LOGIN_MFA = "login.mfa"  # the second-factor step; detail: {"method": "totp"|"recovery"}
     LOCKOUT = "lockout"  # account or IP temporarily locked; detail: {"scope", "until"}
@@ -23,7 +25,8 @@ class EventType(StrEnum):
     MFA_ENROL = "mfa.enrol"
     MFA_REMOVE = "mfa.remove"
     RECOVERY_CODES_ISSUED = "mfa.recovery_codes"
-    # Accounts. detail: {"fields": [names of changed fields]} (never their values)
+    # Accounts. detail: {"fields": [names of changed fields]} (never their values); a staff
+    # account's create/update adds "source" (its directory: federation/staff_accounts.py)
     ACCOUNT_CREATE = "account.create"
     ACCOUNT_UPDATE = "account.update"
     ACCOUNT_UNLOCK = "account.unlock"
@@ -65,6 +68,8 @@ class EventType(StrEnum):
     SAML_ASSERTION = "saml.assertion"
     CLIENT_CHANGE = "client.change"  # registration, update, disable, secret rotation
     KEY_ROTATE = "key.rotate"
+    # detail {"action", ...}; staff directories: "directory.add"|"directory.disable" with
+    # "directory" (federation/directories.py), never the bind password
     ADMIN_ACTION = "admin.action"
     # Admin roles (admin/roles.py). detail: {"role", "department", "reason" on refusal}
     ROLE_GRANT = "role.grant"
