@@ -84,12 +84,12 @@ def test_someone_elses_company_page_is_not_found(client, boss):
     assert client.get(f"/account/entities/{new_credit_code()}").status_code == 404
 
 
-def _authorize_as_agent(app, rp: Rp, pkce: Pkce, csrf, username: str):
+def _authorize_as_agent(app, rp: Rp, pkce: Pkce, csrf, username: str,
+                        scope: str = "openid profile legal_person"):
     """A browser logs in at the legal door through /authorize, picks the company if offered;
     returns (browser, the chooser page, the final redirect)."""
     browser = app.test_client()
-    start = browser.get("/authorize", query_string=authorize_params(
-        rp, pkce, scope="openid profile legal_person"))
+    start = browser.get("/authorize", query_string=authorize_params(rp, pkce, scope=scope))
     form = browser.get(start.headers["Location"])
     login_id = query(start)["login"] if "login=" in start.headers["Location"] else None
     answer = browser.post("/login", data={
@@ -136,9 +136,11 @@ def test_an_invited_agent_who_accepts_acts_for_the_company_until_revoked(
     # At a relying party, the agent acts for the company: the legal_person claim.
     client_row, secret = register_client(svc, {
         "client_name": "企业开办", "redirect_uris": [REDIRECT], "first_party": True,
-        "scope": "openid profile legal_person"}, SYSTEM_ACTOR)
+        "scope": "openid profile legal_person offline_access",
+        "grant_types": ["authorization_code", "refresh_token"]}, SYSTEM_ACTOR)
     rp, pkce = Rp(client_row.client_id, secret), Pkce()
-    browser, chooser, login_id = _authorize_as_agent(app, rp, pkce, csrf, "wangwu")
+    browser, chooser, login_id = _authorize_as_agent(
+        app, rp, pkce, csrf, "wangwu", scope="openid profile legal_person offline_access")
     assert COMPANY in chooser.get_data(as_text=True)
     grant = next(e for e in events("authorisation.grant") if e.account_id == agent.id)
     chosen = browser.post("/login/entity", data={
@@ -157,6 +159,10 @@ def test_an_invited_agent_who_accepts_acts_for_the_company_until_revoked(
     revoked = client.post(f"/account/entities/{code}/revoke", data={
         "csrf_token": csrf(page), "username": "wangwu"})
     assert "已撤销" in client.get(revoked.headers["Location"]).get_data(as_text=True)
+    # A refresh token granted while acting for the company gives no new token after it.
+    refreshed = browser.post("/token", headers=rp.basic, data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 400 and refreshed.json["error"] == "invalid_grant"
     pkce_after = Pkce()
     again = browser.get("/authorize", query_string=authorize_params(
         rp, pkce_after, scope="openid legal_person"))

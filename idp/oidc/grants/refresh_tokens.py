@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from idp.accounts.legal_persons import valid_authorisations
 from idp.accounts.service import get_person
 from idp.audit import Actor, EventType, Outcome, record
 from idp.db import utcnow
@@ -58,12 +59,24 @@ def usable(services: Services, value: str) -> RefreshToken | None:
 
 
 def end_user(services: Services, row: RefreshToken) -> EndUser | None:
-    """The grant's user, unless the account has since been disabled or deleted."""
+    """The grant's user, unless the account has since been disabled or deleted; a grant made
+    while acting for a legal person the person may no longer act for is invalid_grant."""
     person = get_person(services, row.account_id)
     if person is None or person.disabled:
         return None
+    if row.acting_for and not _may_still_act_for(services, row.account_id, row.acting_for):
+        # The authorisation ended (revoked, expired): the grant made under it ends too.
+        revoke_family(services, row.family_id, row.client_id, reason="authorisation_ended")
+        raise InvalidGrantError("The authorisation to act for the legal person has ended.")
     return EndUser(account_id=row.account_id, sid=row.sid, auth_time=row.auth_time,
                    acr=row.acr, amr=list(row.amr or []), acting_for=row.acting_for)
+
+
+def _may_still_act_for(services: Services, account_id: str, acting_for: dict) -> bool:
+    """Whether the authorisation the grant was made under still holds (not revoked, not
+    expired, the legal person active): a revoked agent refreshes nothing for the company."""
+    return any(legal.id == acting_for.get("id")
+               for _, legal in valid_authorisations(services, account_id))
 
 
 def add(
