@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,7 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 from idp.db import Base, Database
@@ -93,8 +95,21 @@ def _truncate_all(url: str) -> None:
 
     engine = create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    truncate = text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+            conn.execute(truncate)
+    except OperationalError:
+        # A connection the test left open in a transaction holds a lock the TRUNCATE would wait
+        # for forever: end it (the test is over), say so, and empty the tables.
+        with engine.begin() as conn:
+            ended = conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).all()
+            conn.execute(truncate)
+        warnings.warn(f"ended {len(ended)} database connection(s) a test left open",
+                      stacklevel=1)
     engine.dispose()
 
 
