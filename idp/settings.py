@@ -212,7 +212,6 @@ class Settings:
                                 "IDP_SMS_GATEWAY_RETRIES at least 0")
 
 
-
 def _convert(name: str, kind: object, raw: str) -> object:
     kind = str(kind)
     try:
