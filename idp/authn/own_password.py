@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from idp.accounts.service import change_password
 from idp.audit import Actor
 from idp.authn.reauth import confirm_password
+from idp.authn.security_notices import tell_account
+from idp.notify import MessageKind
 from idp.sso.logout import end_session
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ def change_own_password(services: Services, actor: Actor, *, account_id: str, cu
                             purpose="password_change", sid=keep_sid):
         raise WrongPassword()
     change_password(services, actor, account_id, new)
+    tell_account(services, actor, account_id, MessageKind.PASSWORD_CHANGED)
     ended = 0
     for other in services.sessions.for_account(account_id):
         if other.sid != keep_sid:

@@ -23,7 +23,9 @@ from idp.accounts.service import change_password, find_person_by_username, get_p
 from idp.audit import Actor
 from idp.authn.one_time_codes import CodeCheck, CodePurpose
 from idp.authn.phone_codes import check_code, codes, send_code
+from idp.authn.security_notices import tell_account
 from idp.authn.send_limits import SendRefusal
+from idp.notify import MessageKind
 from idp.sso.logout import end_session
 
 if TYPE_CHECKING:
@@ -82,6 +84,7 @@ def finish_reset(services: Services, actor: Actor, flow: ResetFlow, code: str,
     if result is not CodeCheck.OK:
         return result
     change_password(services, actor, person.id, password)
+    tell_account(services, actor, person.id, MessageKind.PASSWORD_CHANGED)
     services.store.delete(f"pw-reset:{flow.id}")
     for live in services.sessions.for_account(person.id):
         end_session(services, sid=live.sid, actor=actor, initiator="password_reset")

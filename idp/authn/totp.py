@@ -19,7 +19,9 @@ from sqlalchemy import select
 from idp.audit import Actor, EventType, Outcome, record
 from idp.authn.models import TOTP_SECRET, TotpCredential
 from idp.authn.recovery import new_recovery_codes, store_recovery_codes
+from idp.authn.security_notices import tell_account
 from idp.db import utcnow
+from idp.notify import MessageKind
 from idp.params import is_digits
 
 if TYPE_CHECKING:
@@ -91,6 +93,7 @@ def confirm_enrolment(
         record(session, EventType.RECOVERY_CODES_ISSUED, actor=actor, account_id=account_id,
                count=len(pairs))
     services.store.delete(f"totp-pending:{account_id}")
+    tell_account(services, actor, account_id, MessageKind.SECOND_FACTOR_ADDED)
     return [code for code, _ in pairs]
 
 
@@ -125,6 +128,7 @@ def remove_totp(services: Services, account_id: str, code: str, actor: Actor) ->
             session.delete(credential)
         delete_recovery_codes(session, account_id)
         record(session, EventType.MFA_REMOVE, actor=actor, account_id=account_id, method="totp")
+    tell_account(services, actor, account_id, MessageKind.SECOND_FACTOR_REMOVED)
     return True
 
 

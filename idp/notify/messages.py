@@ -27,6 +27,12 @@ class MessageKind(StrEnum):
     ASSISTED_RECOVERY = "assisted_recovery"
     # The account's phone number was changed (idp/authn/phone_change.py): told to the old one.
     PHONE_CHANGED = "phone_changed"
+    # Security changes the person made or asked for (idp/authn/security_notices.py), so that
+    # someone else making them is noticed: what changed, nothing else.
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a message kind, not a secret
+    SECOND_FACTOR_ADDED = "second_factor_added"
+    SECOND_FACTOR_REMOVED = "second_factor_removed"
+    DELETION_SCHEDULED = "deletion_scheduled"
 
 
 _WARNING = "请勿将验证码告诉他人，工作人员不会向您索要验证码。"
@@ -48,6 +54,14 @@ TEMPLATES: dict[MessageKind, str] = {
                                    "各设备上的登录已结束。如非本人办理，请立即致电12345。",
     MessageKind.PHONE_CHANGED: "【一网通办】您的账号绑定手机号已更换为{masked}。"
                                "如非本人操作，请立即致电12345。",
+    MessageKind.PASSWORD_CHANGED: "【一网通办】您的账号密码已修改，各设备上的其他登录已结束。"
+                                  "如非本人操作，请立即找回密码或致电12345。",
+    MessageKind.SECOND_FACTOR_ADDED: "【一网通办】您的账号已绑定新的身份验证器（二次验证）。"
+                                     "如非本人操作，请立即修改密码或致电12345。",
+    MessageKind.SECOND_FACTOR_REMOVED: "【一网通办】您的账号已解除身份验证器（二次验证）绑定。"
+                                       "如非本人操作，请立即修改密码或致电12345。",
+    MessageKind.DELETION_SCHEDULED: "【一网通办】您的账号已申请注销，将于{due}删除。在此之前登录"
+                                    "即可撤销注销。如非本人操作，请立即登录或致电12345。",
 }
 
 

@@ -7,14 +7,16 @@ at once (OIDC Back-Channel Logout 1.0 §2.7), not only when the data are erased.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from idp.accounts import deletion
 from idp.accounts.enums import AccountClass
 from idp.accounts.service import get_person
 from idp.audit import Actor
 from idp.authn.reauth import confirm_password
+from idp.authn.security_notices import tell_account
 from idp.db import utcnow
+from idp.notify import MessageKind
 from idp.services import Services
 from idp.sso.logout import end_session
 
@@ -42,6 +44,9 @@ def request_deletion(services: Services, actor: Actor, *, account_id: str, passw
     with services.db.begin() as session:
         purge_after = deletion.schedule(session, services, actor, person.id, person.username,
                                         now)
+    # The person's own clock: China Standard Time, the date the data go.
+    due = purge_after.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d")
+    tell_account(services, actor, person.id, MessageKind.DELETION_SCHEDULED, due=due)
     for live in services.sessions.for_account(person.id):
         end_session(services, sid=live.sid, actor=actor, initiator="account_deletion")
     return purge_after
