@@ -18,6 +18,7 @@ from federation.directories import (
     public_view,
     set_disabled,
 )
+from federation.sync import SyncBusy, sync_directory
 from idp.audit import SYSTEM_ACTOR
 from idp.commands import CliError, emit, with_services
 
@@ -146,3 +147,32 @@ def test(services: Services, name: str, as_json: bool) -> None:
         sources.close()
     data = {"name": name, "ok": True, "entries": probe.entries, "sample": probe.sample}
     emit(data, as_json, f"{name}: bound and found {probe.entries} user(s), e.g. {probe.sample}")
+
+
+@federation.command()
+@click.option("--directory", "names", multiple=True,
+              help="The directory to sync; repeatable. Default: every active one.")
+@click.option("--full", is_flag=True,
+              help="Read every entry and disable the accounts of entries gone from it.")
+@JSON
+@with_services
+def sync(services: Services, names: tuple[str, ...], full: bool, as_json: bool) -> None:
+    """Bring staff accounts up to date from their directories: incremental by modifyTimestamp
+    after the first (full) run. Prints added / changed / disabled per directory."""
+    wanted = names or tuple(r.name for r in list_directories(services) if not r.disabled)
+    results = []
+    for name in wanted:
+        try:
+            results.append(sync_directory(services, name, actor=SYSTEM_ACTOR, full=full).as_dict())
+        except SyncBusy as exc:
+            raise CliError(str(exc), code="busy") from exc
+        except DirectoryError as exc:
+            raise CliError.coded(exc.code, exc.description) from exc
+        except SourceError as exc:
+            raise CliError(f"{name}: {exc.description} ({exc.detail}); the next sync resumes",
+                           code="unavailable", description=f"{exc.description} ({exc.detail})"
+                           ) from exc
+    lines = [f"{r['directory']} ({r['mode']}): {r['added']} added, {r['changed']} changed, "
+             f"{r['disabled']} disabled, {r['unchanged']} unchanged in {r['seconds']} s"
+             for r in results]
+    emit(results, as_json, "\n".join(lines) if lines else "no directories")

@@ -17,7 +17,8 @@ class EventType(StrEnum):
     # the staff door adds "source" (the directory's name) and may fail with "reason":
     # "source_unavailable" (down or timed out: not counted) or "source_disabled".
     LOGIN = "login"
-    LOGIN_MFA = "login.mfa"  # the second-factor step; detail: {"method": "totp"|"recovery"}
+    LOGIN_MFA = "login.mfa"  # the second-factor step; detail: {"method": "totp"|"recovery"},
+    # "purpose": "password_reset" when it is the forgot-password step
     LOCKOUT = "lockout"  # account or IP temporarily locked; detail: {"scope", "until"}
     LOGOUT = "logout"  # SSO session ended; detail: {"sid", "initiator"}
     SESSION_ACT_AS = "session.act_as"  # acting for a legal person; detail: {"legal_person_id"}
@@ -26,7 +27,8 @@ class EventType(StrEnum):
     MFA_REMOVE = "mfa.remove"
     RECOVERY_CODES_ISSUED = "mfa.recovery_codes"
     # Accounts. detail: {"fields": [names of changed fields]} (never their values); a staff
-    # account's create/update adds "source" (its directory: federation/staff_accounts.py)
+    # account's create/update adds "source" (its directory: federation/staff_accounts.py; a sync
+    # that disables an account whose entry is gone: fields ["disabled"], federation/sync.py)
     ACCOUNT_CREATE = "account.create"
     ACCOUNT_UPDATE = "account.update"
     ACCOUNT_UNLOCK = "account.unlock"
@@ -69,7 +71,8 @@ class EventType(StrEnum):
     CLIENT_CHANGE = "client.change"  # registration, update, disable, secret rotation
     KEY_ROTATE = "key.rotate"
     # detail {"action", ...}; staff directories: "directory.add"|"directory.disable" with
-    # "directory" (federation/directories.py), never the bind password
+    # "directory" (federation/directories.py), never the bind password; "directory.sync" with
+    # "directory", "mode", "added", "changed", "disabled", "resumed" (federation/sync.py)
     ADMIN_ACTION = "admin.action"
     # Admin roles (admin/roles.py). detail: {"role", "department", "reason" on refusal}
     ROLE_GRANT = "role.grant"

@@ -1,0 +1,230 @@
+"""Syncing a staff directory into its staff accounts: ``idp federation sync``.
+
+Incremental by ``modifyTimestamp`` after a first full sync; full on ``--full``, on the first
+run, and after an interrupted full run. Each page of entries is one transaction: the page's
+existing links are read in one SELECT, an entry whose mapped values (compared as a digest of
+the values we would store) did not change is skipped, new ones are bulk-INSERTed and changed
+ones bulk-UPDATEd with Core statements. A full sync disables the accounts whose entries it did
+not see (a set difference of entry ids) and ends their SSO sessions through the logout path
+(so OIDC back-channel and SAML logout run).
+
+Convention for a disabled entry: the directory's user filter leaves it out (e.g.
+``(&(objectClass=inetOrgPerson)(!(employeeType=disabled))))``): the login finds nobody and
+the next full sync disables the account, as for a deleted entry. A sync never re-enables an
+account: that is an administrator's decision.
+
+One sync of a directory at a time across nodes: a lock in the Store with a TTL, renewed at
+every page. The state (the last ``modifyTimestamp`` seen, an unfinished full run) is kept in
+the Store too; an interrupted run leaves its checkpoint and the next run redoes it, skipping
+the entries already written (they are unchanged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import insert, select, update
+
+from federation.directories import DirectoryError, get_directory
+from federation.ldap.config import LdapConfig
+from federation.ldap.entries import DirectoryEntry, groups_by_member, read_entries
+from federation.models import BIND_PASSWORD, StaffLink
+from federation.staff_accounts import UNUSABLE_PREFIX, staff_username
+from idp.accounts.enums import AccountClass
+from idp.accounts.models import EMAIL, PHONE, Person, new_id
+from idp.audit import Actor, EventType, record
+from idp.db import utcnow
+from idp.sso.logout import end_session
+from idp.store import get_json, put_json
+
+if TYPE_CHECKING:
+    from idp.services import Services
+
+LOCK_TTL = 300  # seconds; renewed at every page, so only a dead node's lock runs out
+STATE_TTL = 90 * 86400  # the high-water mark outlives any sensible schedule
+
+
+class SyncBusy(Exception):
+    """Another sync of this directory is running (on this node or another)."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    directory: str
+    mode: str  # "full" | "incremental"
+    added: int
+    changed: int
+    disabled: int
+    unchanged: int
+    entries: int
+    seconds: float
+    resumed: bool  # an interrupted full run was redone
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def sync_directory(services: Services, name: str, *, actor: Actor, full: bool = False,
+                   on_page: Callable[[int], None] | None = None,
+                   page_size: int | None = None) -> SyncResult:
+    """Sync one directory; SyncBusy if another sync of it holds the lock, DirectoryError if
+    it is unknown or disabled, SourceUnavailable if it stops answering (the checkpoint stays)."""
+    row = get_directory(services, name)
+    if row is None or row.disabled:
+        raise DirectoryError("not_found", f"no active directory {name!r}")
+    config = LdapConfig.from_row(row.config, services.cipher.open(row.bind_password_sealed,
+                                                                  BIND_PASSWORD))
+    lock, token = f"ldap-sync:lock:{name}", secrets.token_urlsafe(12)
+    if not services.store.add(lock, token, LOCK_TTL):
+        raise SyncBusy(f"a sync of {name} is already running; this one was not started")
+    try:
+        return _run(services, name, config, actor, full, on_page, page_size, lock, token)
+    finally:
+        if services.store.get(lock) == token:
+            services.store.delete(lock)
+
+
+def _run(services, name, config, actor, full, on_page, page_size, lock, token) -> SyncResult:
+    started = time.monotonic()
+    state_key = f"ldap-sync:state:{name}"
+    state = get_json(services.store, state_key) or {}
+    resumed = bool(state.get("full_pending"))
+    full = full or resumed or not state.get("since")
+    if full:  # the checkpoint: until this run ends, the next one is full again
+        put_json(services.store, state_key, {**state, "full_pending": True}, STATE_TTL)
+    groups = groups_by_member(config)
+    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    seen: set[str] = set()
+    high = state.get("since")
+    pages = read_entries(config, since=None if full else state.get("since"),
+                         page_size=page_size)
+    for number, page in enumerate(pages):
+        if not services.store.swap(lock, token, token, LOCK_TTL):
+            raise SyncBusy(f"the sync lock of {name} was lost; stopping")
+        _write_page(services, name, config, groups, page, counts)
+        seen.update(entry.subject for entry in page)
+        high = max([high or "", *(e.changed for e in page if e.changed)]) or None
+        if on_page is not None:
+            on_page(number)
+    disabled = _disable_missing(services, name, seen, actor) if full else 0
+    result = SyncResult(directory=name, mode="full" if full else "incremental",
+                        added=counts["added"], changed=counts["changed"], disabled=disabled,
+                        unchanged=counts["unchanged"], entries=len(seen),
+                        seconds=round(time.monotonic() - started, 3), resumed=resumed)
+    with services.db.begin() as session:
+        record(session, EventType.ADMIN_ACTION, actor=actor, action="directory.sync",
+               directory=name, mode=result.mode, added=result.added, changed=result.changed,
+               disabled=result.disabled, resumed=resumed)
+    put_json(services.store, state_key, {"since": high, "full_pending": False}, STATE_TTL)
+    return result
+
+
+def _values(services, config: LdapConfig, groups, entry: DirectoryEntry, name: str) -> dict:
+    """What an entry stores, before sealing (blind indexes stand for the phone and e-mail)."""
+    attrs = entry.attributes
+    cns = groups.get(entry.dn.lower(), [])
+    phone, email = attrs.get("phone"), attrs.get("email")
+    return {"username": staff_username(attrs.get("username", ""), name),
+            "name": (attrs.get("name") or attrs.get("username", ""))[:128],
+            "phone_index": services.blind_index(phone, PHONE) if phone else None,
+            "email_index": services.blind_index(email.lower(), EMAIL) if email else None,
+            "assurance_level": min(config.level, 2), "entry_dn": entry.dn,
+            "employee_number": attrs.get("employee_number"), "groups": cns,
+            "roles": sorted({config.group_roles[g] for g in cns if g in config.group_roles})}
+
+
+def _digest(values: dict) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+def _write_page(services, name, config, groups, page: list[DirectoryEntry], counts) -> None:
+    usable = [e for e in page if e.attributes.get("username")
+              and len(staff_username(e.attributes["username"], name)) <= 64]
+    if not usable:
+        return
+    now = utcnow()
+    with services.db.begin() as session:
+        rows = session.execute(
+            select(StaffLink.account_id, StaffLink.subject, StaffLink.entry_dn,
+                   StaffLink.employee_number, StaffLink.groups, StaffLink.roles,
+                   Person.username, Person.name, Person.phone_index, Person.email_index,
+                   Person.assurance_level)
+            .join(Person, Person.id == StaffLink.account_id)
+            .where(StaffLink.directory == name,
+                   StaffLink.subject.in_([e.subject for e in usable]))).mappings().all()
+        existing = {r["subject"]: r for r in rows}
+        people, links, person_updates, link_updates = [], [], [], []
+        for entry in usable:
+            values = _values(services, config, groups, entry, name)
+            old = existing.get(entry.subject)
+            if old is None:
+                account_id = new_id()
+                people.append({"id": account_id, "username": values["username"],
+                               "account_class": AccountClass.STAFF.value,
+                               "password_hash": UNUSABLE_PREFIX + secrets.token_urlsafe(16),
+                               "name": values["name"], "assurance_level":
+                               values["assurance_level"], "phone_index": values["phone_index"],
+                               "email_index": values["email_index"],
+                               **_sealed(services, entry), "created_at": now, "updated_at": now})
+                links.append({"account_id": account_id, "directory": name,
+                              "subject": entry.subject, "entry_dn": entry.dn,
+                              "employee_number": values["employee_number"],
+                              "roles": values["roles"], "groups": values["groups"],
+                              "synced_at": now})
+                counts["added"] += 1
+                continue
+            before = {k: (list(old[k]) if k in ("groups", "roles") else old[k]) for k in values}
+            if _digest(before) == _digest(values):
+                counts["unchanged"] += 1
+                continue
+            account_id = old["account_id"]
+            person_updates.append({"id": account_id, "username": values["username"],
+                                   "name": values["name"], "phone_index": values["phone_index"],
+                                   "email_index": values["email_index"],
+                                   **_sealed(services, entry),
+                                   "assurance_level": values["assurance_level"],
+                                   "updated_at": now})
+            link_updates.append({"account_id": account_id, "entry_dn": entry.dn,
+                                 "employee_number": values["employee_number"],
+                                 "roles": values["roles"], "groups": values["groups"],
+                                 "synced_at": now})
+            counts["changed"] += 1
+        if people:
+            session.execute(insert(Person), people)
+            session.execute(insert(StaffLink), links)
+        if person_updates:
+            session.execute(update(Person), person_updates)
+            session.execute(update(StaffLink), link_updates)
+
+
+def _sealed(services, entry: DirectoryEntry) -> dict:
+    phone, email = entry.attributes.get("phone"), entry.attributes.get("email")
+    return {"phone_sealed": services.cipher.seal(phone, PHONE) if phone else None,
+            "email_sealed": services.cipher.seal(email, EMAIL) if email else None}
+
+
+def _disable_missing(services, name: str, seen: set[str], actor: Actor) -> int:
+    """Set difference: the directory's active accounts whose entry the full run did not see."""
+    with services.db.begin() as session:
+        active = session.execute(
+            select(StaffLink.account_id, StaffLink.subject, Person.username)
+            .join(Person, Person.id == StaffLink.account_id)
+            .where(StaffLink.directory == name, Person.disabled.is_(False))).all()
+        gone = [(account_id, username) for account_id, subject, username in active
+                if subject not in seen]
+        if gone:
+            session.execute(update(Person), [{"id": a, "disabled": True, "updated_at": utcnow()}
+                                             for a, _ in gone])
+        for account_id, username in gone:
+            record(session, EventType.ACCOUNT_UPDATE, actor=actor, account_id=account_id,
+                   username=username, fields=["disabled"], source=name)
+    for account_id, _ in gone:  # after the commit: a login racing the sync is refused
+        for live in services.sessions.for_account(account_id):
+            end_session(services, sid=live.sid, actor=actor, initiator="directory_sync")
+    return len(gone)
