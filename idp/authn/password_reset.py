@@ -2,16 +2,19 @@
 
 The first step answers alike whether or not the username and phone belong together (no
 account enumeration): a code goes out only when they do, through the same send limits as
-every SMS code (``idp.authn.phone_codes``). The code alone never logs anyone in, and an
-account with an authenticator app still needs it at the next login: SMS resets the
-password, not the second factor. Success ends every session of the account.
+every SMS code (``idp.authn.phone_codes``). Then, when an authenticator app is enrolled, its
+code or a recovery code (issue 12: a phone alone does not take over a two-factor account);
+last, the new password. The code never logs anyone in, and the second factor stays: SMS
+resets the password, not the authenticator. Success ends every session of the account and
+tells the phone.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from idp.accounts import inputs
@@ -21,10 +24,14 @@ from idp.accounts.models import PHONE
 from idp.accounts.password_policy import WeakPassword, check_password
 from idp.accounts.service import change_password, find_person_by_username, get_person
 from idp.audit import Actor
+from idp.authn.lockout import Refusal
 from idp.authn.one_time_codes import CodeCheck, CodePurpose
+from idp.authn.pending import PendingLogin
 from idp.authn.phone_codes import check_code, codes, send_code
+from idp.authn.second_factor import SecondFactorResult, verify_second_factor
 from idp.authn.security_notices import tell_account
 from idp.authn.send_limits import SendRefusal
+from idp.authn.totp import is_enrolled
 from idp.notify import MessageKind
 from idp.sso.logout import end_session
 
@@ -34,11 +41,18 @@ if TYPE_CHECKING:
 FLOW_TTL = 10 * 60
 
 
+class Stage(StrEnum):
+    CODE = "code"
+    SECOND_FACTOR = "second_factor"  # the authenticator's code or a recovery code
+    PASSWORD = "password"  # noqa: S105 - the new password's step, last
+
+
 @dataclass(frozen=True)
 class ResetFlow:
     id: str
     phone: str
     account_id: str | None  # None: username and phone do not belong together
+    stage: Stage = Stage.CODE
 
 
 def begin_reset(services: Services, actor: Actor, username: str, phone: str
@@ -57,7 +71,7 @@ def begin_reset(services: Services, actor: Actor, username: str, phone: str
         refusal = send_code(services, actor, CodePurpose.RECOVERY, number)
     else:  # a code nobody receives, so the next step fails exactly as a wrong code does
         codes(services).issue(CodePurpose.RECOVERY, _decoy(flow.id))
-    services.store.put(f"pw-reset:{flow.id}", json.dumps(asdict(flow)), FLOW_TTL)
+    _save(services, flow)
     return flow, refusal
 
 
@@ -66,29 +80,62 @@ def load_reset(services: Services, flow_id: str | None) -> ResetFlow | None:
     return ResetFlow(**json.loads(raw)) if raw else None
 
 
-def finish_reset(services: Services, actor: Actor, flow: ResetFlow, code: str,
-                 password: str) -> CodeCheck:
-    """Check the new password's policy (AccountError ``weak_password``, no try spent), then
-    the code; OK: the password is set, every session ended, the flow gone. A flow whose
-    username and phone did not match checks its code all the same and fails alike."""
-    person = get_person(services, flow.account_id) if flow.account_id else None
-    if person is not None:
-        try:
-            check_password(password, account_class=AccountClass(person.account_class),
-                           username=person.username, settings=services.settings)
-        except WeakPassword as error:
-            raise AccountError("weak_password", error.description, error.reason) from None
-    if person is None:
-        return codes(services).verify(CodePurpose.RECOVERY, _decoy(flow.id), code)
+def check_reset_code(services: Services, actor: Actor, flow: ResetFlow, code: str
+                     ) -> tuple[CodeCheck, ResetFlow]:
+    """The SMS code; OK moves the flow on to the second factor (when one is enrolled) or
+    the new password. A flow whose username and phone did not match fails alike."""
+    if flow.stage != Stage.CODE:
+        return CodeCheck.VOID, flow
+    if flow.account_id is None:
+        return codes(services).verify(CodePurpose.RECOVERY, _decoy(flow.id), code), flow
     result = check_code(services, actor, CodePurpose.RECOVERY, flow.phone, code)
     if result is not CodeCheck.OK:
-        return result
+        return result, flow
+    stage = Stage.SECOND_FACTOR if is_enrolled(services, flow.account_id) else Stage.PASSWORD
+    return result, _save(services, replace(flow, stage=stage))
+
+
+def check_reset_second_factor(services: Services, actor: Actor, flow: ResetFlow, code: str
+                              ) -> SecondFactorResult:
+    """The authenticator's code or a recovery code, counted against the lockout as the
+    login's second-factor step is; a lock ends the flow."""
+    person = get_person(services, flow.account_id) if flow.account_id else None
+    if flow.stage != Stage.SECOND_FACTOR or person is None:
+        return SecondFactorResult(error=Refusal.BAD_CODE)
+    pending = PendingLogin(account_id=person.id, username=person.username,
+                           person_level=person.assurance_level, door="person")
+    result = verify_second_factor(services, pending, code, actor=actor,
+                                  purpose="password_reset")
+    if result.error == Refusal.LOCKED:
+        services.store.delete(f"pw-reset:{flow.id}")
+    elif result.error is None:
+        _save(services, replace(flow, stage=Stage.PASSWORD))
+    return result
+
+
+def finish_reset(services: Services, actor: Actor, flow: ResetFlow, password: str) -> bool:
+    """Set the new password once the flow is at that step (False otherwise): AccountError
+    ``weak_password`` names the rule broken. The password is set, the person told by SMS,
+    every session ended, the flow gone."""
+    person = get_person(services, flow.account_id) if flow.account_id else None
+    if flow.stage != Stage.PASSWORD or person is None:
+        return False
+    try:
+        check_password(password, account_class=AccountClass(person.account_class),
+                       username=person.username, settings=services.settings)
+    except WeakPassword as error:
+        raise AccountError("weak_password", error.description, error.reason) from None
     change_password(services, actor, person.id, password)
-    tell_account(services, actor, person.id, MessageKind.PASSWORD_CHANGED)
     services.store.delete(f"pw-reset:{flow.id}")
+    tell_account(services, actor, person.id, MessageKind.PASSWORD_CHANGED)
     for live in services.sessions.for_account(person.id):
         end_session(services, sid=live.sid, actor=actor, initiator="password_reset")
-    return CodeCheck.OK
+    return True
+
+
+def _save(services: Services, flow: ResetFlow) -> ResetFlow:
+    services.store.put(f"pw-reset:{flow.id}", json.dumps(asdict(flow)), FLOW_TTL)
+    return flow
 
 
 def _decoy(flow_id: str) -> str:

@@ -31,14 +31,18 @@ class SecondFactorResult:
 
 def verify_second_factor(
     services: Services, pending: PendingLogin, code: str, *, actor: Actor,
-    client_id: str | None = None, now: int | None = None,
+    client_id: str | None = None, now: int | None = None, purpose: str | None = None,
 ) -> SecondFactorResult:
+    """Check a TOTP or recovery code for the pending login's account. ``purpose`` names a
+    step that is not a login (``password_reset``) in the audit event; its failures count
+    all the same."""
     now = now or int(time.time())
     lockout = Lockout(services.store, services.settings)
     subject = subject_for(pending.account_id, pending.username)
     block, counted = lockout.state(subject, actor.ip, now)
     if block is not None:
-        _audit(services, pending, actor, client_id, Outcome.FAILURE, reason=block.reason)
+        _audit(services, pending, actor, client_id, purpose, Outcome.FAILURE,
+               reason=block.reason)
         return SecondFactorResult(error=block.reason, until=block.until)
     code = code.strip()[:64]
     digits = "".join(code.split())
@@ -48,8 +52,8 @@ def verify_second_factor(
         method = "recovery" if use_recovery_code(services, pending.account_id, code) else None
     if method is None:
         started = lockout.failure(subject, actor.ip, now)
-        _audit(services, pending, actor, client_id, Outcome.FAILURE, reason=Refusal.BAD_CODE,
-               lockouts=started)
+        _audit(services, pending, actor, client_id, purpose, Outcome.FAILURE,
+               reason=Refusal.BAD_CODE, lockouts=started)
         if any(b.scope == BlockScope.ACCOUNT for b in started):
             remember_lockout(services.store, pending.account_id, now,
                              services.settings.lockout_window_seconds)
@@ -57,12 +61,14 @@ def verify_second_factor(
             return SecondFactorResult(error=Refusal.LOCKED, until=started[0].until)
         return SecondFactorResult(error=Refusal.BAD_CODE)
     lockout.success(subject, counted)
-    _audit(services, pending, actor, client_id, Outcome.SUCCESS, method=method)
+    _audit(services, pending, actor, client_id, purpose, Outcome.SUCCESS, method=method)
     return SecondFactorResult(method=method)
 
 
 def _audit(services: Services, pending: PendingLogin, actor: Actor, client_id: str | None,
-           outcome: Outcome, lockouts=(), **detail) -> None:
+           purpose: str | None, outcome: Outcome, lockouts=(), **detail) -> None:
+    if purpose:
+        detail["purpose"] = purpose
     with services.db.begin() as session:
         record(session, EventType.LOGIN_MFA, outcome, actor=actor, account_id=pending.account_id,
                username=pending.username, client_id=client_id, door=pending.door, **detail)

@@ -9,8 +9,6 @@ import re
 import pytest
 
 from idp.accounts.service import get_person, person_claims
-from idp.authn.totp import is_enrolled
-from tests.admin.admin_helpers import enrol_totp
 from tests.login.login_helpers import PASSWORD
 
 NEW = "a brand new secret 42"
@@ -32,11 +30,25 @@ def _ask(browser, csrf, username, phone):
                                                "phone": phone})
 
 
-def _reset(browser, csrf, code, password=NEW, confirm=None):
-    form = browser.get("/login/forgot/code")
-    return browser.post("/login/forgot/code", data={
-        "csrf_token": csrf(form), "code": code, "password": password,
-        "confirm": password if confirm is None else confirm})
+def _step(browser, csrf, path, **data):
+    form = browser.get(path)
+    return browser.post(path, data={"csrf_token": csrf(form), **data})
+
+
+def _enter_code(browser, csrf, code):
+    return _step(browser, csrf, "/login/forgot/code", code=code)
+
+
+def _new_password(browser, csrf, password=NEW, confirm=None):
+    return _step(browser, csrf, "/login/forgot/password", password=password,
+                 confirm=password if confirm is None else confirm)
+
+
+def _reset(browser, csrf, code, password=NEW):
+    """The SMS code, then the new password (an account without a second factor)."""
+    assert _enter_code(browser, csrf, code).headers["Location"].endswith(
+        "/login/forgot/password")
+    return _new_password(browser, csrf, password)
 
 
 def test_a_code_to_the_accounts_phone_sets_a_new_password_and_ends_every_session(
@@ -47,8 +59,9 @@ def test_a_code_to_the_accounts_phone_sets_a_new_password_and_ends_every_session
     asked = _ask(client, csrf, "alice", "138 0000 1111")
     assert asked.headers["Location"].endswith("/login/forgot/code")
     assert "如果用户名与手机号匹配" in client.get("/login/forgot/code").get_data(as_text=True)
-    assert _reset(client, csrf, "000000" if _code(svc, "13800001111") != "000000" else "111111"
-                  ).headers["Location"].endswith("/login/forgot/code")
+    wrong = "000000" if _code(svc, "13800001111") != "000000" else "111111"
+    assert _enter_code(client, csrf, wrong).headers["Location"].endswith("/login/forgot/code")
+    assert "验证码不正确" in client.get("/login/forgot/code").get_data(as_text=True)
     done = _reset(client, csrf, _code(svc, "13800001111"))
     assert done.headers["Location"].endswith("/login")
     assert svc.sessions.load(sso_token(other)) is None
@@ -66,27 +79,37 @@ def test_the_first_step_answers_alike_and_sends_nothing_when_username_and_phone_
         assert "如果用户名与手机号匹配" in client.get("/login/forgot/code").get_data(
             as_text=True)
         for _ in range(4):  # wrong, as a wrong code is; then void after five tries
-            assert _reset(client, csrf, "123456").headers["Location"].endswith(
+            assert _enter_code(client, csrf, "123456").headers["Location"].endswith(
                 "/login/forgot/code")
-        assert _reset(client, csrf, "123456").headers["Location"].endswith("/login/forgot")
+        assert _enter_code(client, csrf, "123456").headers["Location"].endswith(
+            "/login/forgot")
     assert [m for m in _sms(svc) if m["kind"] == "recovery_code"] == []
     assert svc.passwords.verify(get_person(svc, alice.id).password_hash, PASSWORD)
 
 
-def test_a_reset_keeps_the_second_factor(client, svc, alice, csrf, login):
-    enrol_totp(svc, alice.id, "alice")
+def test_a_weak_new_password_says_why_and_the_next_one_is_taken(client, svc, alice, csrf):
     _ask(client, csrf, "alice", "13800001111")
-    _reset(client, csrf, _code(svc, "13800001111"))
-    assert is_enrolled(svc, alice.id)
-    assert login("alice", NEW).headers["Location"] == "/login/otp"
+    assert _enter_code(client, csrf, _code(svc, "13800001111")).status_code == 303
+    assert _new_password(client, csrf, "password").headers["Location"].endswith(
+        "/login/forgot/password")
+    assert "该密码过于常见" in client.get("/login/forgot/password").get_data(as_text=True)
+    assert _new_password(client, csrf).headers["Location"].endswith("/login")
+    assert svc.passwords.verify(get_person(svc, alice.id).password_hash, NEW)
 
 
-def test_a_weak_new_password_spends_no_try_and_says_why(client, svc, alice, csrf):
+def test_the_new_password_step_is_closed_until_the_code_is_right(client, svc, alice, csrf):
     _ask(client, csrf, "alice", "13800001111")
-    code = _code(svc, "13800001111")
-    _reset(client, csrf, code, "password")
-    assert "该密码过于常见" in client.get("/login/forgot/code").get_data(as_text=True)
-    assert _reset(client, csrf, code).headers["Location"].endswith("/login")
+    assert client.get("/login/forgot/password").headers["Location"].endswith(
+        "/login/forgot/code")
+    assert client.post("/login/forgot/password", data={
+        "csrf_token": csrf(client.get("/login/forgot/code")), "password": NEW,
+        "confirm": NEW}).headers["Location"].endswith("/login/forgot")
+    assert svc.passwords.verify(get_person(svc, alice.id).password_hash, PASSWORD)
+
+
+def test_recover_is_the_issues_name_for_the_first_step(client):
+    moved = client.get("/recover")
+    assert moved.status_code == 308 and moved.headers["Location"].endswith("/login/forgot")
 
 
 def _change(browser, csrf, password, phone):

@@ -1,16 +1,38 @@
-"""GET/POST /login/forgot: a new password with a code sent to the account's phone."""
+"""/login/forgot (and /recover): a new password after a code sent to the account's phone and,
+when one is enrolled, the authenticator's code or a recovery code."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 
 from idp.accounts.errors import AccountError
+from idp.authn.lockout import Refusal
 from idp.authn.one_time_codes import CodeCheck
-from idp.authn.password_reset import begin_reset, finish_reset, load_reset
+from idp.authn.password_reset import (
+    ResetFlow,
+    Stage,
+    begin_reset,
+    check_reset_code,
+    check_reset_second_factor,
+    finish_reset,
+    load_reset,
+)
 from idp.services import services
 from idp.web.auth.blueprints import bp
-from idp.web.auth.login_flow import actor, see_other
+from idp.web.auth.login_flow import actor, refusal_message, see_other
 from idp.web.i18n import t
+
+_STEP = {Stage.CODE: "auth.forgot_code", Stage.SECOND_FACTOR: "auth.forgot_second_factor",
+         Stage.PASSWORD: "auth.forgot_password"}
+_PAGE = {Stage.CODE: "auth/password_reset.html",
+         Stage.SECOND_FACTOR: "auth/password_reset_otp.html",
+         Stage.PASSWORD: "auth/password_reset_new.html"}
+
+
+@bp.get("/recover")
+def recover():
+    """The issue's name for the page (issue 12): the same first step."""
+    return redirect(url_for("auth.forgot_form"), 308)
 
 
 @bp.get("/login/forgot")
@@ -33,36 +55,73 @@ def forgot_submit():
     return see_other(url_for("auth.forgot_code"))
 
 
-@bp.get("/login/forgot/code")
-def forgot_code():
-    if load_reset(services(), session.get("pw_reset")) is None:
+@bp.get("/login/forgot/code", endpoint="forgot_code")
+@bp.get("/login/forgot/otp", endpoint="forgot_second_factor")
+@bp.get("/login/forgot/password", endpoint="forgot_password")
+def forgot_step():
+    """Each step's page; a browser at the wrong step is sent to its own."""
+    flow = load_reset(services(), session.get("pw_reset"))
+    if flow is None:
         return redirect(url_for("auth.forgot_form"))
-    return render_template("auth/password_reset.html")
+    if request.endpoint != _STEP[flow.stage]:
+        return redirect(url_for(_STEP[flow.stage]))
+    return render_template(_PAGE[flow.stage])
 
 
 @bp.post("/login/forgot/code")
 def forgot_code_submit():
-    flow = load_reset(services(), session.get("pw_reset"))
+    flow = _flow(Stage.CODE)
+    if flow is None:
+        return see_other(url_for("auth.forgot_form"))
+    result, flow = check_reset_code(services(), actor(), flow,
+                                    request.form.get("code", "")[:16])
+    if result is CodeCheck.VOID:
+        flash(t("验证码已失效，请重新获取。", "The code is no longer valid: ask for a new one."),
+              "error")
+        return see_other(url_for("auth.forgot_form"))
+    if result is CodeCheck.WRONG:
+        flash(t("验证码不正确。", "That code is not right."), "error")
+    return see_other(url_for(_STEP[flow.stage]))
+
+
+@bp.post("/login/forgot/otp")
+def forgot_second_factor_submit():
+    flow = _flow(Stage.SECOND_FACTOR)
+    if flow is None:
+        return see_other(url_for("auth.forgot_form"))
+    result = check_reset_second_factor(services(), actor(), flow,
+                                       request.form.get("code", ""))
+    if result.error in (Refusal.LOCKED, Refusal.DELAYED):
+        flash(refusal_message(result.error, result.until), "error")
+        if result.error == Refusal.LOCKED:
+            session.pop("pw_reset", None)
+            return see_other(url_for("auth.forgot_form"))
+    elif result.error is not None:
+        flash(t("验证码错误或已使用，请重试。", "Wrong or already used code; try again."), "error")
+    return see_other(url_for("auth.forgot_password" if result.error is None else
+                             "auth.forgot_second_factor"))
+
+
+@bp.post("/login/forgot/password")
+def forgot_password_submit():
+    flow = _flow(Stage.PASSWORD)
     if flow is None:
         return see_other(url_for("auth.forgot_form"))
     password = request.form.get("password", "")[:1024]
     if password != request.form.get("confirm", "")[:1024]:
         flash(t("两次输入的新密码不一致。", "The two new passwords are not the same."), "error")
-        return see_other(url_for("auth.forgot_code"))
+        return see_other(url_for("auth.forgot_password"))
     try:
-        result = finish_reset(services(), actor(), flow, request.form.get("code", "")[:16],
-                              password)
+        finish_reset(services(), actor(), flow, password)
     except AccountError as error:
         flash(error.description, "error")
-        return see_other(url_for("auth.forgot_code"))
-    if result is CodeCheck.OK:
-        session.pop("pw_reset", None)
-        flash(t("密码已重置，请用新密码登录。", "Your password is reset: log in with it."),
-              "success")
-        return see_other(url_for("auth.login_form"))
-    if result is CodeCheck.VOID:
-        flash(t("验证码已失效，请重新获取。", "The code is no longer valid: ask for a new one."),
-              "error")
-        return see_other(url_for("auth.forgot_form"))
-    flash(t("验证码不正确。", "That code is not right."), "error")
-    return see_other(url_for("auth.forgot_code"))
+        return see_other(url_for("auth.forgot_password"))
+    session.pop("pw_reset", None)
+    flash(t("密码已重置，请用新密码登录。", "Your password is reset: log in with it."), "success")
+    return see_other(url_for("auth.login_form"))
+
+
+def _flow(stage: Stage) -> ResetFlow | None:
+    """The browser's flow when it is at this step."""
+    flow = load_reset(services(), session.get("pw_reset"))
+    return flow if flow is not None and flow.stage == stage else None
