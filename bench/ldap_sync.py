@@ -152,15 +152,14 @@ def main() -> None:
         count, bare = bare_search(config)
         full = sync_directory(services, "bench", actor=SYSTEM_ACTOR, full=True, page_size=PAGE)
         report("full", full.entries, full.seconds, count, bare, full)
-        time.sleep(1.1)  # modifyTimestamp has one-second resolution
-        changes = "".join(f"dn: uid=u{i:06d},ou=people,{SUFFIX}\nchangetype: modify\n"
-                          f"replace: cn\ncn: 改名{i}\n\n"
-                          for i in range(0, args.entries, max(1, args.entries // args.changes)))
-        subprocess.run(["ldapmodify", "-x", "-H", url, "-D", f"cn=admin,{SUFFIX}", "-w",
-                        ROOT_PASSWORD], input=changes.encode(), check=True, capture_output=True)
-        incremental = sync_directory(services, "bench", actor=SYSTEM_ACTOR, page_size=PAGE)
-        report("incremental", incremental.entries, incremental.seconds, count, bare,
-               incremental)
+        # The first incremental run also re-reads every entry stamped in the last second the
+        # full run saw: after a bulk slapadd that second holds tens of thousands of entries.
+        # The second is the steady state: only its changes and the last second before them.
+        for label, name in (("incremental after load", "改名"), ("incremental", "再改")):
+            time.sleep(1.1)  # modifyTimestamp has one-second resolution
+            modify(url, args.entries, args.changes, name)
+            result = sync_directory(services, "bench", actor=SYSTEM_ACTOR, page_size=PAGE)
+            report(label, result.entries, result.seconds, count, bare, result)
         unchanged = sync_directory(services, "bench", actor=SYSTEM_ACTOR, full=True,
                                    page_size=PAGE)
         report("full, nothing changed", unchanged.entries, unchanged.seconds, count, bare,
@@ -173,9 +172,18 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def modify(url: str, entries: int, changes: int, name: str) -> None:
+    """``changes`` entries spread over the directory get a new cn, in one ldapmodify."""
+    ldif = "".join(f"dn: uid=u{i:06d},ou=people,{SUFFIX}\nchangetype: modify\n"
+                   f"replace: cn\ncn: {name}{i}\n\n"
+                   for i in range(0, entries, max(1, entries // changes)))
+    subprocess.run(["ldapmodify", "-x", "-H", url, "-D", f"cn=admin,{SUFFIX}", "-w",
+                    ROOT_PASSWORD], input=ldif.encode(), check=True, capture_output=True)
+
+
 def report(what: str, entries: int, seconds: float, count: int, bare: float, result) -> None:
     rate, limit = entries / seconds, count / bare
-    print(f"{what:22s} {entries:>8,} entries in {seconds:7.2f} s = {rate:>9,.0f} entries/s "
+    print(f"{what:24s} {entries:>8,} entries in {seconds:7.2f} s = {rate:>9,.0f} entries/s "
           f"(added {result.added:,}, changed {result.changed:,}, disabled {result.disabled:,}); "
           f"bare paged search {limit:,.0f} entries/s; ratio {rate / limit:.2f}")
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from federation.directories import DirectoryError, get_directory
 from federation.ldap.config import LdapConfig
@@ -46,6 +48,7 @@ from idp.store import get_json, put_json
 if TYPE_CHECKING:
     from idp.services import Services
 
+log = logging.getLogger(__name__)
 LOCK_TTL = 300  # seconds; renewed at every page, so only a dead node's lock runs out
 STATE_TTL = 90 * 86400  # the high-water mark outlives any sensible schedule
 
@@ -62,6 +65,7 @@ class SyncResult:
     changed: int
     disabled: int
     unchanged: int
+    skipped: int  # entries whose login name another account holds (logged, not written)
     entries: int
     seconds: float
     resumed: bool  # an interrupted full run was redone
@@ -99,7 +103,7 @@ def _run(services, name, config, actor, full, on_page, page_size, lock, token) -
     if full:  # the checkpoint: until this run ends, the next one is full again
         put_json(services.store, state_key, {**state, "full_pending": True}, STATE_TTL)
     groups = groups_by_member(config)
-    counts = {"added": 0, "changed": 0, "unchanged": 0}
+    counts = {"added": 0, "changed": 0, "unchanged": 0, "skipped": 0}
     seen: set[str] = set()
     high = state.get("since")
     pages = read_entries(config, since=None if full else state.get("since"),
@@ -115,7 +119,8 @@ def _run(services, name, config, actor, full, on_page, page_size, lock, token) -
     disabled = _disable_missing(services, name, seen, actor) if full else 0
     result = SyncResult(directory=name, mode="full" if full else "incremental",
                         added=counts["added"], changed=counts["changed"], disabled=disabled,
-                        unchanged=counts["unchanged"], entries=len(seen),
+                        unchanged=counts["unchanged"], skipped=counts["skipped"],
+                        entries=len(seen),
                         seconds=round(time.monotonic() - started, 3), resumed=resumed)
     with services.db.begin() as session:
         record(session, EventType.ADMIN_ACTION, actor=actor, action="directory.sync",
@@ -144,6 +149,18 @@ def _digest(values: dict) -> str:
 
 
 def _write_page(services, name, config, groups, page: list[DirectoryEntry], counts) -> None:
+    """One transaction for the page; if a login name collides (two entries with one uid, or
+    an entry renamed to another's name) the page is redone entry by entry and only the
+    colliding entries are skipped, so one bad entry does not stop every later sync."""
+    tried = dict(counts)
+    try:
+        _write(services, name, config, groups, page, counts, one_by_one=False)
+    except IntegrityError:
+        counts.update(tried)
+        _write(services, name, config, groups, page, counts, one_by_one=True)
+
+
+def _write(services, name, config, groups, page, counts, *, one_by_one: bool) -> None:
     usable = [e for e in page if e.attributes.get("username")
               and len(staff_username(e.attributes["username"], name)) <= 64]
     if not usable:
@@ -195,12 +212,27 @@ def _write_page(services, name, config, groups, page: list[DirectoryEntry], coun
                                  "roles": values["roles"], "groups": values["groups"],
                                  "synced_at": now})
             counts["changed"] += 1
-        if people:
-            session.execute(insert(Person), people)
-            session.execute(insert(StaffLink), links)
-        if person_updates:
-            session.execute(update(Person), person_updates)
-            session.execute(update(StaffLink), link_updates)
+        if not one_by_one:
+            if people:
+                session.execute(insert(Person), people)
+                session.execute(insert(StaffLink), links)
+            if person_updates:
+                session.execute(update(Person), person_updates)
+                session.execute(update(StaffLink), link_updates)
+            return
+        writes = [(insert, p, lnk, "added") for p, lnk in zip(people, links, strict=True)]
+        writes += [(update, p, lnk, "changed")
+                   for p, lnk in zip(person_updates, link_updates, strict=True)]
+        for statement, person, link, counted in writes:
+            try:
+                with session.begin_nested():
+                    session.execute(statement(Person), [person])
+                    session.execute(statement(StaffLink), [link])
+            except IntegrityError:
+                log.warning("directory %s: login name %s is taken; entry skipped", name,
+                            person["username"])
+                counts[counted] -= 1
+                counts["skipped"] += 1
 
 
 def _sealed(services, entry: DirectoryEntry) -> dict:

@@ -147,3 +147,17 @@ def test_the_cli_prints_the_counts_as_json_and_the_sync_is_audited(cli, svc, reg
         synced = [e.detail for e in events if e.detail.get("action") == "directory.sync"]
     assert synced == [{"action": "directory.sync", "directory": "gongan", "mode": "full",
                        "added": ALL_STAFF, "changed": 0, "disabled": 0, "resumed": False}]
+
+
+def test_an_entry_whose_login_name_is_taken_is_skipped_and_the_rest_is_synced(
+        backend, svc, register, gongan, ldap_modify):
+    register(gongan)
+    twin = "cn=lisi-twin,ou=people,dc=gongan,dc=gov,dc=cn"
+    ldap_modify(f"dn: {twin}\nchangetype: add\nobjectClass: inetOrgPerson\nuid: lisi\n"
+                f"cn: lisi-twin\nsn: 李\n")
+    try:
+        result = sync(svc)
+    finally:
+        ldap_modify(f"dn: {twin}\nchangetype: delete\n")
+    assert (result.added, result.skipped) == (ALL_STAFF, 1)
+    assert account(svc, "lisi@gongan") is not None
