@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from federation.directories import DirectoryError, get_directory
@@ -167,6 +167,11 @@ def _write(services, name, config, groups, page, counts, *, one_by_one: bool) ->
         return
     now = utcnow()
     with services.db.begin() as session:
+        if session.bind.dialect.name == "postgresql":
+            # psycopg prepares a statement run 5 times; PostgreSQL may then keep a generic
+            # plan made while staff_links was empty (a sequential scan), and every later page
+            # scans the whole table: plan each page's lookup for its own values.
+            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         rows = session.execute(
             select(StaffLink.account_id, StaffLink.subject, StaffLink.entry_dn,
                    StaffLink.employee_number, StaffLink.groups, StaffLink.roles,
@@ -214,8 +219,10 @@ def _write(services, name, config, groups, page, counts, *, one_by_one: bool) ->
             counts["changed"] += 1
         if not one_by_one:
             if people:
-                session.execute(insert(Person), people)
-                session.execute(insert(StaffLink), links)
+                # Core executemany on the tables (insertmanyvalues: about 1,000 rows a
+                # statement), not the ORM's bulk path, which adds its per-row bookkeeping.
+                session.execute(insert(Person.__table__), people)
+                session.execute(insert(StaffLink.__table__), links)
             if person_updates:
                 session.execute(update(Person), person_updates)
                 session.execute(update(StaffLink), link_updates)
