@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from federation.contract import FederatedLogin, SourceRefused, UpstreamIdentity
-from federation.models import StaffLink
+from federation.models import Directory, StaffLink
 from idp.accounts.enums import AccountClass
 from idp.accounts.models import EMAIL, PHONE, Person
 from idp.audit import SYSTEM_ACTOR, Actor, EventType, record
@@ -130,3 +130,20 @@ def _lines(identity: UpstreamIdentity, key: str) -> list[str]:
 def staff_link(services: Services, account_id: str) -> StaffLink | None:
     with services.db.session() as session:
         return session.get(StaffLink, account_id)
+
+
+def staff_claims(services: Services, account_id: str) -> dict[str, object]:
+    """A staff account's directory data under claim names (``idp.claims`` scope ``staff``):
+    its directory's department, employee number and groups; empty for any other account."""
+    with services.db.session() as session:
+        row = session.execute(
+            select(StaffLink, Directory.department)
+            .join(Directory, Directory.name == StaffLink.directory)
+            .where(StaffLink.account_id == account_id)
+        ).first()
+    if row is None:
+        return {}
+    link, department = row
+    values = {"department": department, "employee_number": link.employee_number,
+              "groups": sorted(link.groups or [])}
+    return {k: v for k, v in values.items() if v}

@@ -22,6 +22,9 @@ SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
     "address": ("address",),
     "id_card": ("id_card",),  # the resident ID number: only for clients whose policy allows it
     "legal_person": ("legal_person",),  # {name, credit_code, role} when acting for one
+    # Issue 14: a staff account's directory data (the caller passes it in: this core does not
+    # read federation's tables); a citizen's account has none, so it never carries them.
+    "staff": ("department", "employee_number", "groups"),
 }
 # Every scope this IdP defines, as discovery's scopes_supported says: the claim scopes and
 # offline_access (OIDC Core §11). Clients are registered with these only.
@@ -37,7 +40,8 @@ def claims_for_scopes(scopes: Iterable[str]) -> set[str]:
 
 def person_values(person_claims: Mapping[str, Any], acting_for: Mapping[str, Any] | None) -> dict:
     """OIDC claim names from ``idp.accounts.service.person_claims`` (plus optional ``sub``,
-    ``acr``, ``username``/``preferred_username``, ``updated_at``, ``email_verified``)."""
+    ``acr``, ``username``/``preferred_username``, ``updated_at``, ``email_verified``, and a
+    staff account's ``department``, ``employee_number``, ``groups``)."""
     phone = person_claims.get("phone_number", person_claims.get("phone"))
     email = person_claims.get("email")
     values = {
@@ -57,6 +61,9 @@ def person_values(person_claims: Mapping[str, Any], acting_for: Mapping[str, Any
         "address": person_claims.get("address"),
         "id_card": person_claims.get("id_card", person_claims.get("id_number")),
         "legal_person": _legal_person(acting_for),
+        "department": person_claims.get("department"),
+        "employee_number": person_claims.get("employee_number"),
+        "groups": list(person_claims["groups"]) if person_claims.get("groups") else None,
     }
     return {k: v for k, v in values.items() if v is not None}
 

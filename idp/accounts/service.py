@@ -141,13 +141,13 @@ def get_person(services: Services, person_id: str) -> Person | None:
 # once: loading the whole ORM object (session, identity map) costs more than the query.
 _CLAIMS_ROW = select(
     Person.disabled, Person.username, Person.updated_at, Person.name, Person.id_number_sealed,
-    Person.phone_sealed, Person.email_sealed, Person.address_sealed,
+    Person.phone_sealed, Person.email_sealed, Person.address_sealed, Person.account_class,
 ).where(Person.id == bindparam("account_id"))
 
 
 def claims_row(services: Services, person_id: str):
-    """The columns ``person_claims`` reads, plus disabled, username and updated_at, of one
-    person (a row ``person_claims`` takes as it takes a Person), or None."""
+    """The columns ``person_claims`` reads, plus disabled, username, updated_at and the account
+    class, of one person (a row ``person_claims`` takes as it takes a Person), or None."""
     with services.db.engine.connect() as conn:
         return conn.execute(_CLAIMS_ROW, {"account_id": person_id}).first()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from federation.staff_accounts import staff_claims
+from idp.accounts.enums import AccountClass
 from idp.accounts.service import claims_row, person_claims
 from idp.claims import release
 from idp.oidc.end_user import EndUser, subject
@@ -24,5 +26,7 @@ def released(
             username=person.username,
             updated_at=int(person.updated_at.timestamp()) if person.updated_at else None,
         )
+        if person.account_class == AccountClass.STAFF:
+            values.update(staff_claims(services, user.account_id))
     return release(values, user.acting_for, scope, client.allowed_claims, requested)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 from clients.saml.models import ServiceProvider
+from federation.staff_accounts import staff_claims
+from idp.accounts.enums import AccountClass
 from idp.accounts.service import claims_row, person_claims
 from idp.saml import constants as c
 from idp.saml import messages
@@ -45,6 +47,8 @@ def success_fields(
     person = claims_row(services, session.account_id) \
         if set(sp.allowed_attributes) - _SESSION_CLAIMS else None
     claims = person_claims(services, person) if person is not None else {}
+    if person is not None and person.account_class == AccountClass.STAFF:
+        claims.update(staff_claims(services, session.account_id))
     claims["username"] = session.username
     facts = messages.AssertionFacts(
         issuer=issuer, audience=sp.entity_id, recipient=acs_url, nameid=nameid,

@@ -19,6 +19,10 @@ ATTRIBUTES: dict[str, tuple[str, str]] = {
     # SCHAC personalUniqueID: a national identity number. Released only when allowed.
     "id_card": ("urn:oid:1.3.6.1.4.1.25178.1.2.15", "id_card"),
     "acr": ("urn:yiwang:attribute:assurance_level", "assurance_level"),
+    # A staff account's directory data (issue 14): ou, employeeNumber, isMemberOf.
+    "department": ("urn:oid:2.5.4.11", "department"),
+    "employee_number": ("urn:oid:2.16.840.1.113730.3.1.3", "employee_number"),
+    "groups": ("urn:oid:1.3.6.1.4.1.5923.1.5.1.1", "groups"),  # eduMember isMemberOf
 }
 LEGAL_PERSON = {
     "name": ("urn:yiwang:attribute:legal_person_name", "legal_person_name"),
@@ -40,5 +44,6 @@ def released(
         if claim == "legal_person":
             out += [(*LEGAL_PERSON[k], [str(v)]) for k, v in value.items() if k in LEGAL_PERSON]
         elif claim in ATTRIBUTES:
-            out.append((*ATTRIBUTES[claim], [str(value)]))
+            values = value if isinstance(value, list) else [value]  # groups: one value each
+            out.append((*ATTRIBUTES[claim], [str(v) for v in values]))
     return out
