@@ -48,6 +48,9 @@ def clients() -> None:
               "allowed scopes). Repeat for several.")
 @click.option("--pairwise", is_flag=True, help="Pairwise subject identifiers.")
 @click.option("--min-level", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option("--account-class", "account_classes", multiple=True,
+              type=click.Choice(["person", "staff"]),
+              help="Accounts it admits: person (citizens, the default), staff. Repeatable.")
 @click.option("--alg", type=click.Choice(SIGNING_ALGS), default="RS256", show_default=True,
               help="ID token signing algorithm.")
 @click.option("--userinfo-alg", type=click.Choice(SIGNING_ALGS), default=None,
@@ -60,8 +63,9 @@ def clients() -> None:
 def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[str, ...],
         backchannel_logout_uri: str | None, frontchannel_logout_uri: str | None, public: bool,
         native: bool, department: str | None, scopes: tuple[str, ...], claims: tuple[str, ...],
-        pairwise: bool, min_level: int, alg: str, userinfo_alg: str | None, first_party: bool,
-        refresh: bool, client_credentials: bool, as_json: bool) -> None:
+        pairwise: bool, min_level: int, account_classes: tuple[str, ...], alg: str,
+        userinfo_alg: str | None, first_party: bool, refresh: bool, client_credentials: bool,
+        as_json: bool) -> None:
     """Register a client; prints its client_id and secret (shown only this once)."""
     grants = ["authorization_code"] if redirect_uris or not client_credentials else []
     metadata: dict[str, Any] = {
@@ -81,6 +85,8 @@ def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logo
         metadata["scope"] = " ".join(scopes)
     if claims:
         metadata["allowed_claims"] = list(claims)
+    if account_classes:
+        metadata["account_classes"] = list(account_classes)
     metadata = {k: v for k, v in metadata.items() if v is not None}
     client, secret = _call(registry.register_client, services, metadata, SYSTEM_ACTOR)
     data = {**to_metadata(client, policy=True), "client_secret": secret}

@@ -47,6 +47,8 @@ class OidcClient(Base, ClientMixin):
     sector_identifier: Mapped[str | None] = mapped_column(String(255))
     sector_identifier_uri: Mapped[str | None] = mapped_column(String(2000))
     min_level: Mapped[int] = mapped_column(Integer, default=1)
+    # Which accounts it admits: "person" (citizens, administrators), "staff" (issue 14).
+    account_classes: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["person"])
     id_token_signed_response_alg: Mapped[str] = mapped_column(String(16), default="RS256")
     # OIDC Registration §2: None answers userinfo as plain JSON; an alg, as a signed JWT.
     userinfo_signed_response_alg: Mapped[str | None] = mapped_column(String(16))

@@ -15,6 +15,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from clients.errors import InvalidClientMetadata
+from idp.accounts.enums import AccountClass
 from idp.claims import KNOWN_CLAIMS, SUPPORTED_SCOPES, claims_for_scopes
 
 DEFAULT_SCOPES = ("openid", "profile", "email", "phone", "address")
@@ -23,8 +24,12 @@ DYNAMIC_SCOPES = frozenset({*DEFAULT_SCOPES, "offline_access"})
 POLICY_FIELDS = (
     "department", "allowed_claims", "min_level", "first_party", "allow_refresh",
     "access_token_lifetime", "refresh_token_lifetime", "refresh_token_absolute_lifetime",
-    "id_token_lifetime",
+    "id_token_lifetime", "account_classes",
 )
+# The classes of account a relying party may admit (issue 14). Existing and new clients admit
+# citizens only: a staff account reaches a relying party only where an administrator said so.
+ACCOUNT_CLASSES = ("person", "staff")
+DEFAULT_ACCOUNT_CLASSES = ("person",)
 # (minimum, maximum, default) in seconds.
 LIFETIMES = {
     "access_token_lifetime": (60, 86400, 600),
@@ -90,6 +95,7 @@ def policy_fields(metadata: Mapping[str, Any]) -> dict[str, Any]:
         "first_party": _flag(metadata, "first_party"),
         "allow_refresh": _flag(metadata, "allow_refresh"),
     }
+    values["account_classes"] = account_classes(metadata.get("account_classes"))
     for field, (low, high, default) in LIFETIMES.items():
         values[field] = _int(metadata, field, low, high, default)
     if values["refresh_token_absolute_lifetime"] < values["refresh_token_lifetime"]:
@@ -100,6 +106,23 @@ def policy_fields(metadata: Mapping[str, Any]) -> dict[str, Any]:
             raise _bad("allowed_claims", f"may only name {', '.join(sorted(KNOWN_CLAIMS))}")
         values["allowed_claims"] = sorted(set(claims))
     return values
+
+
+def account_classes(value: object) -> list[str]:
+    """A validated account_classes list: some of ACCOUNT_CLASSES, "person" when absent."""
+    if value is None:
+        return list(DEFAULT_ACCOUNT_CLASSES)
+    if not isinstance(value, list) or not value or not set(value) <= set(ACCOUNT_CLASSES):
+        raise _bad("account_classes", f"must list one or both of {', '.join(ACCOUNT_CLASSES)}")
+    return [c for c in ACCOUNT_CLASSES if c in value]
+
+
+def admits(classes: list[str] | None, account_class: str) -> bool:
+    """Whether a relying party admitting ``classes`` admits an account of ``account_class``:
+    staff accounts where "staff" is listed, every other account (citizens, administrators)
+    where "person" is."""
+    wanted = "staff" if account_class == AccountClass.STAFF else "person"
+    return wanted in (classes or DEFAULT_ACCOUNT_CLASSES)
 
 
 def settle_scopes(

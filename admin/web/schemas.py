@@ -44,6 +44,8 @@ _CLIENT_FIELDS: dict[str, Any] = {
     "scope": line(1000),
     "allowed_claims": array(line(64), 50),
     "min_level": LEVEL,
+    "account_classes": {"type": "array", "items": {"enum": ["person", "staff"]},
+                        "minItems": 1, "maxItems": 2, "uniqueItems": True},
     "subject_type": {"enum": ["public", "pairwise"]},
     "first_party": {"type": "boolean"},
     "token_endpoint_auth_method": {"enum": list(AUTH_METHODS)},
@@ -125,6 +127,7 @@ CLIENT_STATE = _object({"client_id": STRING, "disabled": BOOL})
 SECRET = _object({"client_id": STRING, "client_secret": STRING})
 SAML_SP = _object({"entity_id": STRING, "name": OPT_STRING, "department": OPT_STRING,
                    "allowed_attributes": {"type": "array", "items": STRING}, "min_level": INT,
+                   "account_classes": {"type": "array", "items": STRING},
                    "disabled": BOOL}, ("entity_id", "min_level", "disabled"))
 EVENT = _object({"id": INT, "at": STRING, "type": STRING, "outcome": STRING,
                  "account_id": OPT_STRING, "username": OPT_STRING, "client_id": OPT_STRING,

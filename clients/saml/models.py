@@ -35,6 +35,8 @@ class ServiceProvider(Base):
     # Claim names (as OIDC's allowed_claims) released as SAML attributes.
     allowed_attributes: Mapped[list[str]] = mapped_column(JSON, default=list)
     min_level: Mapped[int] = mapped_column(Integer, default=1)
+    # Which accounts it admits: "person" (citizens, administrators), "staff" (issue 14).
+    account_classes: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["person"])
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     metadata_xml: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -74,5 +76,6 @@ class ServiceProvider(Base):
             "sign_response": self.sign_response,
             "encrypts": bool(self.encryption_certs) and self.encrypt_assertions,
             "allowed_attributes": self.allowed_attributes, "min_level": self.min_level,
+            "account_classes": self.account_classes,
             "disabled": self.disabled,
         }

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from clients import policy
+from clients.errors import InvalidClientMetadata
 from clients.saml.metadata import MetadataError, SpMetadata
 from clients.saml.models import ServiceProvider
 from idp.audit import Actor, EventType, Outcome, record
@@ -29,13 +31,17 @@ def register_sp(
     services: Services, meta: SpMetadata, xml_bytes: bytes, actor: Actor, *,
     department: str | None = None, name: str | None = None,
     allowed_attributes: list[str] | None = None, min_level: int = 1,
-    sign_response: bool = False, replace: bool = False,
+    sign_response: bool = False, replace: bool = False, account_classes: list[str] | None = None,
 ) -> ServiceProvider:
     """Register (or, with replace, re-import) the SP of already read and trusted metadata
     (``idp.saml.sp_metadata.import_sp`` reads it); MetadataError names what is wrong.
     xml_bytes is kept as the registration's record of what was imported."""
     if min_level not in LEVELS:
         raise MetadataError(f"min_level must be one of {LEVELS}")
+    try:
+        classes = policy.account_classes(account_classes)
+    except InvalidClientMetadata as exc:
+        raise MetadataError(exc.description) from exc
     if len(name or "") > 200 or len(department or "") > 200:
         raise MetadataError("name and department are at most 200 characters")
     fields = asdict(meta)
@@ -53,6 +59,8 @@ def register_sp(
         sp.department = department
         sp.allowed_attributes = list(allowed_attributes or [])
         sp.min_level = min_level
+        if account_classes is not None or not sp.account_classes:  # a re-import keeps them
+            sp.account_classes = classes
         sp.sign_response = sign_response
         sp.metadata_xml = xml_bytes.decode("utf-8", "replace")
         record(session, EventType.CLIENT_CHANGE, Outcome.SUCCESS, actor=actor,

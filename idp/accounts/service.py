@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from idp.services import Services
 
 __all__ = [
+    "account_class_of",
     "AccountError", "change_password", "claims_row", "create_legal_person", "create_person",
     "find_legal_person", "find_person_by_id_number", "find_person_by_username", "get_person",
     "grant_agent", "list_persons", "person_claims", "revoke_agent", "valid_authorisations",
@@ -143,6 +144,12 @@ _CLAIMS_ROW = select(
     Person.disabled, Person.username, Person.updated_at, Person.name, Person.id_number_sealed,
     Person.phone_sealed, Person.email_sealed, Person.address_sealed, Person.account_class,
 ).where(Person.id == bindparam("account_id"))
+
+
+def account_class_of(services: Services, person_id: str) -> str | None:
+    """The account's class (``AccountClass`` value), or None when there is no such account."""
+    with services.db.session() as session:
+        return session.scalar(select(Person.account_class).where(Person.id == person_id))
 
 
 def claims_row(services: Services, person_id: str):

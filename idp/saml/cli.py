@@ -25,6 +25,9 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
               help="Allowed claim, released as a SAML attribute (name, phone_number, email, "
                    "id_card, legal_person, preferred_username). Repeat for several.")
 @click.option("--min-level", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option("--account-class", "account_classes", multiple=True,
+              type=click.Choice(["person", "staff"]),
+              help="Accounts it admits: person (citizens, the default), staff. Repeatable.")
 @click.option("--sign-response", is_flag=True, help="Sign the Response too, not only the "
               "Assertion.")
 @click.option("--replace", is_flag=True, help="Re-import the metadata of a registered SP.")
@@ -34,14 +37,16 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @JSON
 @with_services
 def add_saml(services: Services, metadata_file: Path, name: str | None, department: str | None,
-             attributes: tuple[str, ...], min_level: int, sign_response: bool, replace: bool,
+             attributes: tuple[str, ...], min_level: int, account_classes: tuple[str, ...],
+             sign_response: bool, replace: bool,
              signer_cert: Path | None, as_json: bool) -> None:
     """Register a SAML service provider from its metadata."""
     try:
         sp = import_sp(
             services, metadata_file.read_bytes(), SYSTEM_ACTOR, department=department,
             name=name, allowed_attributes=list(attributes), min_level=min_level,
-            sign_response=sign_response, replace=replace, signer_cert=signer_cert)
+            sign_response=sign_response, replace=replace, signer_cert=signer_cert,
+            account_classes=list(account_classes) or None)
     except MetadataError as exc:
         raise CliError(str(exc), code="invalid_metadata") from exc
     anchor = signer_cert or services.settings.saml_metadata_signer_cert

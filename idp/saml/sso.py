@@ -14,8 +14,10 @@ import secrets
 import time
 from dataclasses import asdict
 
+from clients.policy import admits
 from clients.saml.models import ServiceProvider
 from clients.saml.registry import get_sp
+from idp.accounts.service import account_class_of
 from idp.audit import Actor, EventType, Outcome
 from idp.saml import authn_request
 from idp.saml.answers import Answer
@@ -24,7 +26,7 @@ from idp.saml.authn_request import AuthnRequestInfo, Target
 from idp.saml.bindings import MAX_RELAY_STATE, Inbound
 from idp.saml.constants import SAML as SAML_NS
 from idp.saml.endpoints import sso_url
-from idp.saml.errors import AuthnFailed, NoAuthnContext, NoPassive, SamlError
+from idp.saml.errors import AuthnFailed, NoAuthnContext, NoPassive, RequestDenied, SamlError
 from idp.services import Services
 from idp.sso.login_request import LOGIN_REQUEST_TTL, LoginRequest, Protocol, save_login_request
 from idp.sso.policy import LoginRequirements, Reason, interaction_needed
@@ -120,6 +122,11 @@ def _answer(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
 def _respond(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
              current: tuple[str, SsoSession], actor: Actor) -> Answer:
     token, session = current
+    if not admits(sp.account_classes, account_class_of(services, session.account_id) or ""):
+        # Issue 14: an SP admits citizens, staff or both.
+        return refuse(services, _target(sp, info), RequestDenied(
+            "This service does not admit this kind of account (citizen or staff).",
+            f"account class not in {sp.account_classes}"), actor)
     nameid = nameid_for(services, sp, session, info.nameid_format)
     fields = success_fields(
         services, sp, session, acs_url=info.acs_url, in_response_to=info.id, nameid=nameid,

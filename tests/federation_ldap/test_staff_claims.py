@@ -1,9 +1,11 @@
-"""A staff account's directory data (department, employee number, groups) is released by the
-same claims policy as a citizen's data: in the ID token, at userinfo and in a SAML assertion,
-only when the relying party's policy allows it, and never for a citizen (issue 14)."""
+"""Relying parties admit citizens, staff or both (citizens only unless an administrator opts
+them in), and a staff account's directory data (department, employee number, groups) is
+released by the same claims policy as a citizen's data: in the ID token, at userinfo and in a
+SAML assertion, only when the relying party's policy allows it, never for a citizen (issue 14)."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -38,7 +40,8 @@ ZHANGSAN = {"department": DEPARTMENTS["gongan"], "employee_number": "E001",
 
 def _rp(svc, **policy) -> Rp:
     values = {"client_name": "公安内网办公", "redirect_uris": [REDIRECT], "first_party": True,
-              "scope": "openid profile staff", "grant_types": ["authorization_code"], **policy}
+              "scope": "openid profile staff", "grant_types": ["authorization_code"],
+              "account_classes": ["person", "staff"], **policy}
     registered, secret = register_client(svc, values, SYSTEM_ACTOR)
     return Rp(registered.client_id, secret)
 
@@ -112,12 +115,58 @@ def test_a_saml_sp_receives_staff_attributes_only_when_allowed(
     rp, pkce = _rp(svc), Pkce()
     _staff_logs_in(client, rp, pkce)
     sp = PySaml2Sp(tmp_path, client.get("/saml/metadata").get_data(as_text=True))
-    import_sp(svc, sp.metadata(), SYSTEM_ACTOR, allowed_attributes=allowed)
-    url = sp.login_url()
-    page = client.get(url[url.index("/saml/"):])
-    assert page.status_code == 200, page.get_data(as_text=True)[:300]
-    response = re.search(r'name="SAMLResponse" value="([^"]+)"', page.get_data(as_text=True))[1]
-    ava = sp.accept(html.unescape(response)).ava
+    import_sp(svc, sp.metadata(), SYSTEM_ACTOR, allowed_attributes=allowed,
+              account_classes=["staff"])
+    ava = sp.accept(_saml_response(client, sp)).ava
     got = {claim: ava[name] for name, claim in SP_NAMES.items() if name in ava}
     assert got == {k: v if isinstance(v, list) else [v] for k, v in expected.items()}
     assert ava["uid"] == ["zhangsan@gongan"]
+
+
+def test_a_citizens_only_client_refuses_a_staff_member_with_access_denied(
+        client, svc, register, gongan):
+    register(gongan)
+    rp, pkce = _rp(svc, account_classes=["person"]), Pkce()
+    back = _staff_logs_in(client, rp, pkce)
+    assert back.headers["Location"].startswith(REDIRECT)
+    answer = query(back)
+    assert answer["error"] == "access_denied" and "code" not in answer
+    assert "does not admit" in answer["error_description"] and answer["state"] == "s-1"
+
+
+def test_a_citizens_only_saml_sp_refuses_a_staff_member_with_request_denied(
+        client, svc, register, gongan, tmp_path):
+    register(gongan)
+    rp, pkce = _rp(svc), Pkce()
+    _staff_logs_in(client, rp, pkce)
+    sp = PySaml2Sp(tmp_path, client.get("/saml/metadata").get_data(as_text=True))
+    import_sp(svc, sp.metadata(), SYSTEM_ACTOR, allowed_attributes=["preferred_username"])
+    xml = base64.b64decode(_saml_response(client, sp)).decode()
+    assert "urn:oasis:names:tc:SAML:2.0:status:RequestDenied" in xml
+    assert "does not admit" in xml and "zhangsan" not in xml
+
+
+def test_clients_admit_citizens_only_unless_told_otherwise(svc):
+    assert register_client(svc, {"client_name": "社保查询", "redirect_uris": [REDIRECT]},
+                           SYSTEM_ACTOR)[0].account_classes == ["person"]
+
+
+def _saml_response(client, sp: PySaml2Sp) -> str:
+    """The SAMLResponse the IdP posts back for an SSO request of sp (HTTP-Redirect binding)."""
+    url = sp.login_url()
+    page = client.get(url[url.index("/saml/"):])
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    field = re.search(r'name="SAMLResponse" value="([^"]+)"', page.get_data(as_text=True))[1]
+    return html.unescape(field)
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ([], ["person"]),
+    (["--account-class", "staff"], ["staff"]),
+    (["--account-class", "staff", "--account-class", "person"], ["person", "staff"]),
+])
+def test_the_cli_registers_which_accounts_a_client_admits(cli, app, options, expected):
+    added = cli("clients", "add", "--name", "公安内网办公", "--redirect-uri", REDIRECT,
+                "--json", *options)
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["account_classes"] == expected

@@ -25,7 +25,8 @@ def test_a_staff_member_completes_a_relying_partys_code_flow(backend, client, sv
     register(gongan)
     registered, secret = register_client(svc, {
         "client_name": "公安内网办公", "redirect_uris": [REDIRECT], "first_party": True,
-        "scope": "openid profile", "grant_types": ["authorization_code"]}, SYSTEM_ACTOR)
+        "scope": "openid profile", "grant_types": ["authorization_code"],
+        "account_classes": ["staff"]}, SYSTEM_ACTOR)
     rp, pkce = Rp(registered.client_id, secret), Pkce()
     asked = client.get("/authorize", query_string=authorize_params(rp, pkce))
     login_id = query(asked)["login"]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from clients.consent import grant_consent, has_consent
+from clients.policy import admits
+from idp.accounts.service import account_class_of
 from idp.audit import Actor
 from idp.oidc.authorization import parameters, pending_requests, pushed_requests
 from idp.oidc.authorization.outcomes import (
@@ -136,6 +138,13 @@ def _after_validation(flow: Flow, saved: Pending, grant, mode: str, resumed: boo
     reason = interaction_needed(flow.session, requirements)
     if reason is not None:
         return _interact(flow, saved, client, data, prompts, requirements, reason)
+    if not admits(client.account_classes,
+                  account_class_of(flow.services, flow.session.account_id) or ""):
+        # Issue 14: a relying party admits citizens, staff or both; refused like a denial
+        # (RFC 6749 §4.1.2.1 access_denied), back to the client that asked.
+        pending_requests.drop(flow.services.store, saved.id)
+        raise AccessDeniedError(description="This application does not admit this kind of "
+                                "account (citizen or staff); sign in with another account.")
     if consent is False:
         pending_requests.drop(flow.services.store, saved.id)
         raise AccessDeniedError()
