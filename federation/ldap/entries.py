@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import ldap
 from ldap.filter import escape_filter_chars
 
+from federation.ldap.attributes import first_value, mapped, stable_id
 from federation.ldap.config import LdapConfig
 from federation.ldap.connection import DOWN, open_bound, unavailable
 from federation.ldap.search import iter_pages, paged_search
-from federation.ldap.source import _first
 
 GROUPS = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))"
 CHANGED = "modifyTimestamp"  # RFC 4512 §3.4: every entry's operational change time
@@ -77,7 +77,7 @@ def groups_by_member(config: LdapConfig) -> dict[str, list[str]]:
             pass
     members: dict[str, list[str]] = {}
     for dn, attrs in found:
-        cn = _first(attrs, "cn") or dn
+        cn = first_value(attrs, "cn") or dn
         for key, values in attrs.items():
             if key.lower() in ("member", "uniquemember"):
                 for value in values:
@@ -86,8 +86,6 @@ def groups_by_member(config: LdapConfig) -> dict[str, list[str]]:
 
 
 def _entry(config: LdapConfig, dn: str, attrs: dict[str, list[bytes]]) -> DirectoryEntry:
-    mapped = {ours: value for ours, theirs in config.mapping.items()
-              if (value := _first(attrs, theirs)) is not None}
-    subject = _first(attrs, "entryUUID") or _first(attrs, "objectGUID") or dn
-    return DirectoryEntry(subject=subject, dn=dn, attributes=mapped,
-                          changed=_first(attrs, CHANGED))
+    return DirectoryEntry(subject=stable_id(attrs, dn), dn=dn,
+                          attributes=mapped(attrs, config.mapping),
+                          changed=first_value(attrs, CHANGED))

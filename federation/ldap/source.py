@@ -14,6 +14,8 @@ import ldap
 from ldap.filter import escape_filter_chars
 
 from federation.contract import SourceKind, SourceRefused, UpstreamIdentity, granted_level
+from federation.ldap.attributes import first_value, stable_id
+from federation.ldap.attributes import mapped as attribute_map
 from federation.ldap.config import LdapConfig
 from federation.ldap.connection import DOWN, Pool, open_bound, unavailable
 from federation.ldap.search import Entry, paged_search
@@ -75,7 +77,7 @@ class LdapSource:
             return []
         escaped = escape_filter_chars(dn)
         found = self._search(self.config.group_base, GROUP_FILTER.format(dn=escaped), ["cn"])
-        return sorted(_first(attrs, "cn") or group_dn for group_dn, attrs in found)
+        return sorted(first_value(attrs, "cn") or group_dn for group_dn, attrs in found)
 
     def _search(self, base: str, filterstr: str, attributes: list[str],
                 limit: int | None = None) -> list[Entry]:
@@ -89,30 +91,16 @@ class LdapSource:
 
     def _identity(self, dn: str, attrs: dict[str, list[bytes]],
                   groups: list[str]) -> UpstreamIdentity:
-        mapped = {ours: value for ours, theirs in self.config.mapping.items()
-                  if (value := _first(attrs, theirs)) is not None}
+        mapped = attribute_map(attrs, self.config.mapping)
         mapped["entry_dn"] = dn
         mapped["groups"] = "\n".join(groups)
         roles = sorted({self.config.group_roles[g] for g in groups if g in self.config.group_roles})
         mapped["roles"] = "\n".join(roles)
-        subject = _first(attrs, "entryUUID") or _first(attrs, "objectGUID") or dn
-        return UpstreamIdentity(source=self.name, kind=self.kind, subject=subject,
+        return UpstreamIdentity(source=self.name, kind=self.kind, subject=stable_id(attrs, dn),
                                 # A directory asserts no level: its staff get the one the
                                 # operator configured (the department verified them).
                                 level=granted_level(self.config.level, ceiling=2),
                                 amr=("pwd",), attributes=mapped)
-
-
-def _first(attrs: dict[str, list[bytes]], name: str) -> str | None:
-    # Attribute names are case-insensitive (RFC 4512 §2.5); python-ldap keeps the server's.
-    for key, values in attrs.items():
-        if key.lower() == name.lower() and values:
-            raw = values[0]
-            try:
-                return raw.decode("utf-8")
-            except UnicodeDecodeError:  # AD's objectGUID is 16 raw bytes
-                return raw.hex()
-    return None
 
 
 def build(name: str, config) -> LdapSource:

@@ -5,8 +5,9 @@
 file or an HTTP gateway) and audits the outcome with the phone masked.
 """
 
+from idp.masking import mask_phone
 from idp.notify.delivery import send_sms
-from idp.notify.messages import MessageKind, mask_phone, render
+from idp.notify.messages import MessageKind, render
 from idp.notify.sender import SmsMessage, SmsSender, SmsUnavailable
 
 __all__ = ["MessageKind", "SmsMessage", "SmsSender", "SmsUnavailable", "mask_phone", "render",

@@ -10,8 +10,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from idp.audit import Actor, EventType, Outcome
+from idp.masking import mask_phone
 from idp.notify.factory import make_sms_sender
-from idp.notify.messages import MessageKind, mask_phone, render
+from idp.notify.messages import MessageKind, render
 from idp.notify.sender import SmsMessage, SmsUnavailable
 
 if TYPE_CHECKING:

@@ -68,8 +68,3 @@ TEMPLATES: dict[MessageKind, str] = {
 def render(kind: MessageKind, **values: object) -> str:
     """The text of one message; KeyError when the template needs a value not given."""
     return TEMPLATES[kind].format(**values)
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: what audit events and pages may show of a phone number."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"

@@ -20,16 +20,12 @@ from idp.accounts.service import get_person, person_claims
 from idp.audit import Actor, EventType, record
 from idp.audit.chain import as_utc
 from idp.db import utcnow
+from idp.masking import mask_id_number
 from idp.oidc.grants.refresh_token_model import RefreshToken
 from idp.privacy.history import site_names
 from idp.services import Services
 
 FORMAT = "yiwang.personal-data/1"
-
-
-def mask_id_number(value: str | None) -> str | None:
-    """110105********002X: region code and the last four stay visible."""
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}" if value else None
 
 
 def data_copy(services: Services, actor: Actor, account_id: str, *,

@@ -18,7 +18,7 @@ PACKAGES = ("idp", "federation", "clients", "keys", "admin")
 # drawn in docs/architecture.md.
 LAYERS: list[tuple[str, ...]] = [
     ("idp", "idp.settings", "idp.db", "idp.store", "idp.commands", "idp.json_body",
-     "idp.params"),  # foundation
+     "idp.params", "idp.masking"),  # foundation
     ("idp.audit",),  # the hash-chained audit log
     ("keys",),  # key store, sealing, signing
     ("idp.notify",),  # messages to people (SMS)

@@ -8,21 +8,13 @@ from federation.staff_accounts import staff_link
 from idp.accounts.service import get_person, person_claims
 from idp.authn.recovery import remaining_recovery_codes
 from idp.authn.totp import is_enrolled
+from idp.masking import mask_id_number, mask_phone
 from idp.services import services
 from idp.sso.logout import end_session
 from idp.web.auth.blueprints import account_bp
 from idp.web.auth.login_flow import actor, local_time, see_other
 from idp.web.i18n import t
 from idp.web.sso_cookie import current_session
-
-
-def mask_id_number(value: str | None) -> str | None:
-    """110105********002X: region code and the last four stay visible."""
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}" if value else None
-
-
-def mask_phone(value: str | None) -> str | None:
-    return f"{value[:3]}****{value[-4:]}" if value and len(value) >= 8 else None
 
 
 @account_bp.get("/account")
@@ -40,7 +32,8 @@ def overview():
     others = [s for s in svc.sessions.for_account(sso.account_id) if s.sid != sso.sid]
     return render_template(
         "auth/account.html", person=person, sso=sso, others=others,
-        id_number=mask_id_number(claims["id_number"]), phone=mask_phone(claims["phone"]),
+        id_number=mask_id_number(claims["id_number"]),
+        phone=mask_phone(claims["phone"]) if claims["phone"] else None,
         totp=is_enrolled(svc, person.id), codes_left=remaining_recovery_codes(svc, person.id),
         local_time=local_time, staff=staff_link(svc, person.id),
     )
