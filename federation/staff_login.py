@@ -22,10 +22,8 @@ from federation.staff_accounts import StaffLinker, staff_username
 from idp.accounts.models import Person
 from idp.audit import Actor, EventType, Outcome, record
 from idp.authn.lockout import (
-    BlockScope,
     Lockout,
     Refusal,
-    remember_lockout,
     subject_for,
     take_lockout_notice,
 )
@@ -81,12 +79,9 @@ def staff_login(services: Services, sources: DirectorySources, username: str, pa
         _failed(services, actor, account_id, local, directory, client_id, DISABLED_SOURCE, [])
         return StaffResult(error=DISABLED_SOURCE)
     except SourceRefused:
-        started = lockout.failure(subject, actor.ip, now)
+        started = lockout.failure(subject, actor.ip, now, account_id=account_id)
         _failed(services, actor, account_id, local, directory, client_id,
                 Refusal.BAD_CREDENTIALS, started)
-        if account_id and any(b.scope == BlockScope.ACCOUNT for b in started):
-            remember_lockout(services.store, account_id, now,
-                             services.settings.lockout_window_seconds)
         if started:
             return StaffResult(error=Refusal.LOCKED, until=started[0].until)
         return StaffResult(error=Refusal.BAD_CREDENTIALS)

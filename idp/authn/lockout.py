@@ -84,8 +84,10 @@ class Lockout:
                     return Block(Refusal(reason), int(until), scope), counted
         return None, counted
 
-    def failure(self, subject: str, ip: str | None, now: int | None = None) -> list[Block]:
-        """Count one failure; returns the lockouts that began with it (to be audited)."""
+    def failure(self, subject: str, ip: str | None, now: int | None = None, *,
+                account_id: str | None = None) -> list[Block]:
+        """Count one failure; returns the lockouts that began with it (to be audited). When
+        the account's own lock begins, its owner is told at the next login (account_id)."""
         now = now or int(time.time())
         started: list[Block] = []
         window = self.s.lockout_window_seconds
@@ -105,6 +107,8 @@ class Lockout:
                 self._block(f"bf:ipblock:{ip}", Refusal.LOCKED, until, now)
                 self.store.delete(f"bf:ip:{ip}")
                 started.append(Block(Refusal.LOCKED, until, BlockScope.IP))
+        if account_id and any(b.scope == BlockScope.ACCOUNT for b in started):
+            remember_lockout(self.store, account_id, now, window)
         return started
 
     def success(self, subject: str, counted: bool = True) -> bool:

@@ -19,10 +19,8 @@ from idp.audit import Actor, EventType, Outcome, record
 from idp.audit.alerts import observe_login_failure
 from idp.authn.lockout import (
     Block,
-    BlockScope,
     Lockout,
     Refusal,
-    remember_lockout,
     subject_for,
     take_lockout_notice,
 )
@@ -71,13 +69,10 @@ def password_login(
         return PasswordResult(error=block.reason, until=block.until)
     person = _verify(services, found, username, password)
     if person is None:
-        started = lockout.failure(subject, actor.ip, now)
+        started = lockout.failure(subject, actor.ip, now, account_id=found.id if found else None)
         disabled = found is not None and found.disabled
         reason = Refusal.DISABLED if disabled else Refusal.BAD_CREDENTIALS
         _failed(services, actor, found, username, door, client_id, reason, started)
-        if found is not None and any(b.scope == BlockScope.ACCOUNT for b in started):
-            window = services.settings.lockout_window_seconds
-            remember_lockout(services.store, found.id, now, window)
         if started:
             return PasswordResult(error=Refusal.LOCKED, until=started[0].until)
         return PasswordResult(error=Refusal.BAD_CREDENTIALS)

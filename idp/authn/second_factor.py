@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from idp.audit import Actor, EventType, Outcome, record
-from idp.authn.lockout import BlockScope, Lockout, Refusal, remember_lockout, subject_for
+from idp.authn.lockout import Lockout, Refusal, subject_for
 from idp.authn.password_login import observe_failure
 from idp.authn.pending import PendingLogin
 from idp.authn.recovery import use_recovery_code
@@ -51,12 +51,9 @@ def verify_second_factor(
     else:
         method = "recovery" if use_recovery_code(services, pending.account_id, code) else None
     if method is None:
-        started = lockout.failure(subject, actor.ip, now)
+        started = lockout.failure(subject, actor.ip, now, account_id=pending.account_id)
         _audit(services, pending, actor, client_id, purpose, Outcome.FAILURE,
                reason=Refusal.BAD_CODE, lockouts=started)
-        if any(b.scope == BlockScope.ACCOUNT for b in started):
-            remember_lockout(services.store, pending.account_id, now,
-                             services.settings.lockout_window_seconds)
         if started:
             return SecondFactorResult(error=Refusal.LOCKED, until=started[0].until)
         return SecondFactorResult(error=Refusal.BAD_CODE)
