@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 JSON_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/userinfo", "/connect/register",
                  "/connect/", "/admin/api/")
 # Endpoints that authenticate a client with HTTP Basic (RFC 6749 §2.3.1).
-CLIENT_AUTH_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/connect/register")
+# (Registration at /connect/register takes a Bearer token, RFC 7591 §3: no Basic there.)
+CLIENT_AUTH_PREFIXES = ("/par", "/token", "/introspect", "/revoke")
 # Headers a view or the audit log reads as text.
 READ_HEADERS = ("Authorization", "User-Agent", "Accept-Language", "X-CSRF-Token")
 MAX_JSON_DEPTH = 64
