@@ -129,6 +129,14 @@ class Settings:
     # Verification tries per account and per client IP in an hour (every try counts).
     verify_tries_per_hour: int = 5
 
+    # Operating it (README "Monitoring"). /metrics (Prometheus) is off unless a bearer token
+    # guards it (a secret: use IDP_METRICS_TOKEN_FILE) or `idp serve` gives it an address of
+    # its own (host:port, not published by the balancer); both: that address, with the token.
+    # Logs: "text", or "json" for one object per line with each request's id.
+    metrics_token: str = ""  # noqa: S105 - empty: no token
+    metrics_bind: str = ""
+    log_format: str = "text"
+
     def _validate_registers(self) -> None:
         for prefix in ("population", "entity"):
             kind, url = getattr(self, f"{prefix}_register"), getattr(self, f"{prefix}_register_url")
@@ -186,8 +194,18 @@ class Settings:
             raise SettingsError("IDP_SAML_METADATA_SIGNER_CERT must name a PEM certificate file")
         self._validate_sms()
         self._validate_registers()
+        self._validate_operations()
         if self.argon2_memory_kib < 19456 or self.argon2_time_cost < 2:
             log.warning("argon2 parameters below OWASP's minimum: acceptable for tests only")
+
+    def _validate_operations(self) -> None:
+        if self.log_format not in ("text", "json"):
+            raise SettingsError("IDP_LOG_FORMAT must be text or json")
+        if self.metrics_bind and not re.fullmatch(r"\[?[0-9A-Za-z.:-]*\]?:\d{1,5}",
+                                                  self.metrics_bind):
+            raise SettingsError("IDP_METRICS_BIND must be host:port")
+        if self.metrics_token and len(self.metrics_token) < 16:
+            raise SettingsError("IDP_METRICS_TOKEN must be at least 16 characters")
 
     def _validate_sms(self) -> None:
         if self.sms_sender not in ("outbox", "http"):
