@@ -28,7 +28,9 @@ class Settings:
     data_dir: Path = Path("instance")
     # SQLAlchemy URL; default is SQLite at <data_dir>/yiwang.db.
     database_url: str = ""
-    # Redis URL for the ephemeral Store; empty keeps it in the SQL database.
+    # Redis URL for the ephemeral Store; empty keeps it in the SQL database. One server
+    # (redis://), a Cluster (redis+cluster://) or Sentinel (redis+sentinel://): README
+    # "Production" and idp/store/redis_urls.py.
     redis_url: str = ""
     # Prefix of every Store key (lets several deployments or tests share one Redis).
     store_prefix: str = "yiwang:"
@@ -190,6 +192,13 @@ class Settings:
         if min(self.redis_timeout_seconds, self.db_timeout_seconds) < 1:
             raise SettingsError("IDP_REDIS_TIMEOUT_SECONDS and IDP_DB_TIMEOUT_SECONDS must be "
                                 "at least 1")
+        if self.redis_url:
+            from idp.store.redis_urls import parse_redis_url  # here: idp.store imports settings
+
+            try:
+                parse_redis_url(self.redis_url)
+            except ValueError as exc:
+                raise SettingsError(f"IDP_REDIS_URL {exc}") from None
         if self.saml_metadata_signer_cert and not self.saml_metadata_signer_cert.is_file():
             raise SettingsError("IDP_SAML_METADATA_SIGNER_CERT must name a PEM certificate file")
         self._validate_sms()
