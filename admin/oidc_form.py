@@ -14,9 +14,9 @@ EDITABLE = (
     "client_name", "department", "redirect_uris", "post_logout_redirect_uris",
     "backchannel_logout_uri", "frontchannel_logout_uri", "scope", "allowed_claims",
     "min_level", "subject_type", "first_party", "token_endpoint_auth_method",
-    "application_type",
+    "application_type", "first_factors",
 )
-_LISTS = ("redirect_uris", "post_logout_redirect_uris", "allowed_claims")
+_LISTS = ("redirect_uris", "post_logout_redirect_uris", "allowed_claims", "first_factors")
 _FLAGS = ("first_party",)
 
 

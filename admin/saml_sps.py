@@ -15,7 +15,9 @@ from admin.errors import AdminError
 from admin.principal import Admin
 from admin.roles import Permission
 from admin.trail import need_reason, record_action
+from clients.errors import InvalidClientMetadata
 from clients.metadata import changes
+from clients.policy import first_factors
 from clients.saml import registry
 from clients.saml.metadata import MetadataError
 from clients.saml.models import ServiceProvider
@@ -25,7 +27,7 @@ from idp.saml.sp_metadata import import_sp
 from idp.services import Services
 
 POLICY = ("name", "department", "allowed_attributes", "min_level", "sign_response",
-          "encrypt_assertions")
+          "encrypt_assertions", "first_factors")
 
 
 def _view(sp: ServiceProvider) -> dict[str, Any]:
@@ -128,6 +130,11 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
             out["min_level"] = 0
         if out["min_level"] not in registry.LEVELS:
             raise AdminError("bad_input", "min_level: 1, 2 or 3")
+    if "first_factors" in values:
+        try:
+            out["first_factors"] = first_factors(_as_list(values["first_factors"]))
+        except InvalidClientMetadata as exc:
+            raise AdminError("bad_input", exc.description) from exc
     for flag in ("sign_response", "encrypt_assertions"):
         if flag in values:
             out[flag] = values[flag] in (True, "1", "on", "true")

@@ -11,9 +11,11 @@ from clients import registry
 from clients.errors import ClientError
 from clients.initial_tokens import DEFAULT_TTL, MAX_TTL, issue_initial_access_token
 from clients.metadata import to_metadata
+from clients.saml import registry as saml_registry
 from clients.validation import SIGNING_ALGS
 from idp.audit import SYSTEM_ACTOR
 from idp.commands import CliError, emit, with_services
+from idp.sso.first_factors import ALL_FIRST_FACTORS as FACTORS
 
 if TYPE_CHECKING:
     from idp.services import Services
@@ -51,6 +53,9 @@ def clients() -> None:
 @click.option("--account-class", "account_classes", multiple=True,
               type=click.Choice(["person", "staff"]),
               help="Accounts it admits: person (citizens, the default), staff. Repeatable.")
+@click.option("--first-factor", "first_factors", multiple=True, type=click.Choice(FACTORS),
+              help="First factor a login for it may use: password, sms, passkey, scan "
+                   "(default: every one). Repeatable.")
 @click.option("--alg", type=click.Choice(SIGNING_ALGS), default="RS256", show_default=True,
               help="ID token signing algorithm.")
 @click.option("--userinfo-alg", type=click.Choice(SIGNING_ALGS), default=None,
@@ -63,7 +68,8 @@ def clients() -> None:
 def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[str, ...],
         backchannel_logout_uri: str | None, frontchannel_logout_uri: str | None, public: bool,
         native: bool, department: str | None, scopes: tuple[str, ...], claims: tuple[str, ...],
-        pairwise: bool, min_level: int, account_classes: tuple[str, ...], alg: str,
+        pairwise: bool, min_level: int, account_classes: tuple[str, ...],
+        first_factors: tuple[str, ...], alg: str,
         userinfo_alg: str | None, first_party: bool, refresh: bool, client_credentials: bool,
         as_json: bool) -> None:
     """Register a client; prints its client_id and secret (shown only this once)."""
@@ -87,6 +93,8 @@ def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logo
         metadata["allowed_claims"] = list(claims)
     if account_classes:
         metadata["account_classes"] = list(account_classes)
+    if first_factors:
+        metadata["first_factors"] = list(first_factors)
     metadata = {k: v for k, v in metadata.items() if v is not None}
     client, secret = _call(registry.register_client, services, metadata, SYSTEM_ACTOR)
     data = {**to_metadata(client, policy=True), "client_secret": secret}
@@ -122,6 +130,44 @@ def show(services: Services, client_id: str, as_json: bool) -> None:
         raise CliError(f"no client {client_id!r}", code="not_found")
     data = to_metadata(client, policy=True)
     emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+
+
+@clients.command()
+@click.argument("client_id")
+@click.option("--first-factor", "first_factors", multiple=True, type=click.Choice(FACTORS),
+              help="First factor a login for it may use: password, sms, passkey, scan "
+                   "(default: every one). Repeatable.")
+@click.option("--min-level", type=click.IntRange(1, 3), default=None)
+@JSON
+@with_services
+def update(services: Services, client_id: str, first_factors: tuple[str, ...],
+           min_level: int | None, as_json: bool) -> None:
+    """Change a relying party's login policy: an OIDC client's, or (by entity ID) a SAML SP's
+    first factors."""
+    metadata: dict[str, Any] = {}
+    if first_factors:
+        metadata["first_factors"] = list(first_factors)
+    if min_level is not None:
+        metadata["min_level"] = min_level
+    if not metadata:
+        raise CliError("nothing to change: give --first-factor or --min-level", code="usage")
+    with services.db.session() as session:
+        known = registry.get_client(session, client_id) is not None
+    if known:
+        client, _ = _call(registry.update_client, services, client_id, metadata, SYSTEM_ACTOR)
+        data = to_metadata(client, policy=True)
+        emit(data, as_json, f"{client_id} updated: first factors "
+             f"{' '.join(data['first_factors'])}, min level {data['min_level']}")
+        return
+    if min_level is not None:
+        raise CliError(f"no client {client_id!r} (a SAML SP's level is set by add-saml "
+                       "--replace)", code="not_found")
+    sp = _call(saml_registry.set_first_factors, services, client_id, list(first_factors),
+               SYSTEM_ACTOR)
+    if sp is None:
+        raise CliError(f"no client or SAML SP {client_id!r}", code="not_found")
+    emit(sp.summary(), as_json, f"{client_id} updated: first factors "
+         f"{' '.join(sp.first_factors)}")
 
 
 @clients.command()

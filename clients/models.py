@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from clients.credentials import secret_matches
 from clients.redirect_uris import redirect_uri_matches
 from idp.db import Base, utcnow
+from idp.sso.first_factors import ALL_FIRST_FACTORS
 
 
 class OidcClient(Base, ClientMixin):
@@ -49,6 +50,8 @@ class OidcClient(Base, ClientMixin):
     min_level: Mapped[int] = mapped_column(Integer, default=1)
     # Which accounts it admits: "person" (citizens, administrators), "staff" (issue 14).
     account_classes: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["person"])
+    # The first factors a login for it may use (issue 13): password, sms, passkey, scan.
+    first_factors: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(ALL_FIRST_FACTORS))
     id_token_signed_response_alg: Mapped[str] = mapped_column(String(16), default="RS256")
     # OIDC Registration §2: None answers userinfo as plain JSON; an alg, as a signed JWT.
     userinfo_signed_response_alg: Mapped[str | None] = mapped_column(String(16))

@@ -17,6 +17,7 @@ from joserfc.jwk import KeySet
 from clients.errors import InvalidClientMetadata
 from idp.accounts.enums import AccountClass
 from idp.claims import KNOWN_CLAIMS, SUPPORTED_SCOPES, claims_for_scopes
+from idp.sso.first_factors import ALL_FIRST_FACTORS
 
 DEFAULT_SCOPES = ("openid", "profile", "email", "phone", "address")
 DYNAMIC_SCOPES = frozenset({*DEFAULT_SCOPES, "offline_access"})
@@ -24,7 +25,7 @@ DYNAMIC_SCOPES = frozenset({*DEFAULT_SCOPES, "offline_access"})
 POLICY_FIELDS = (
     "department", "allowed_claims", "min_level", "first_party", "allow_refresh",
     "access_token_lifetime", "refresh_token_lifetime", "refresh_token_absolute_lifetime",
-    "id_token_lifetime", "account_classes",
+    "id_token_lifetime", "account_classes", "first_factors",
 )
 # The classes of account a relying party may admit (issue 14). Existing and new clients admit
 # citizens only: a staff account reaches a relying party only where an administrator said so.
@@ -96,6 +97,7 @@ def policy_fields(metadata: Mapping[str, Any]) -> dict[str, Any]:
         "allow_refresh": _flag(metadata, "allow_refresh"),
     }
     values["account_classes"] = account_classes(metadata.get("account_classes"))
+    values["first_factors"] = first_factors(metadata.get("first_factors"))
     for field, (low, high, default) in LIFETIMES.items():
         values[field] = _int(metadata, field, low, high, default)
     if values["refresh_token_absolute_lifetime"] < values["refresh_token_lifetime"]:
@@ -115,6 +117,16 @@ def account_classes(value: object) -> list[str]:
     if not isinstance(value, list) or not value or not set(value) <= set(ACCOUNT_CLASSES):
         raise _bad("account_classes", f"must list one or both of {', '.join(ACCOUNT_CLASSES)}")
     return [c for c in ACCOUNT_CLASSES if c in value]
+
+
+def first_factors(value: object) -> list[str]:
+    """A validated first_factors list (issue 13): some of password, sms, passkey, scan; every
+    one when absent."""
+    if value is None:
+        return list(ALL_FIRST_FACTORS)
+    if not isinstance(value, list) or not value or not set(value) <= set(ALL_FIRST_FACTORS):
+        raise _bad("first_factors", f"must list some of {', '.join(ALL_FIRST_FACTORS)}")
+    return [f for f in ALL_FIRST_FACTORS if f in value]
 
 
 def admits(classes: list[str] | None, account_class: str) -> bool:

@@ -34,6 +34,9 @@ def _write(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
             "required": [*required, "reason"], "additionalProperties": False}
 
 
+# Issue 13: the first factors a relying party accepts.
+FIRST_FACTORS = {"type": "array", "items": {"enum": ["password", "sms", "passkey", "scan"]},
+                 "minItems": 1, "maxItems": 4, "uniqueItems": True}
 _CLIENT_FIELDS: dict[str, Any] = {
     "client_name": line(200),
     "department": _DEPARTMENT,
@@ -46,6 +49,7 @@ _CLIENT_FIELDS: dict[str, Any] = {
     "min_level": LEVEL,
     "account_classes": {"type": "array", "items": {"enum": ["person", "staff"]},
                         "minItems": 1, "maxItems": 2, "uniqueItems": True},
+    "first_factors": FIRST_FACTORS,
     "subject_type": {"enum": ["public", "pairwise"]},
     "first_party": {"type": "boolean"},
     "token_endpoint_auth_method": {"enum": list(AUTH_METHODS)},
@@ -65,6 +69,7 @@ SAML_NEW = _write({
     "min_level": LEVEL,
 })
 SAML_CHANGE = _write({
+    "first_factors": FIRST_FACTORS,
     "name": line(200, min_length=1),
     "department": _DEPARTMENT,
     "allowed_attributes": _ATTRIBUTES,
@@ -128,6 +133,7 @@ SECRET = _object({"client_id": STRING, "client_secret": STRING})
 SAML_SP = _object({"entity_id": STRING, "name": OPT_STRING, "department": OPT_STRING,
                    "allowed_attributes": {"type": "array", "items": STRING}, "min_level": INT,
                    "account_classes": {"type": "array", "items": STRING},
+                   "first_factors": {"type": "array", "items": STRING},
                    "disabled": BOOL}, ("entity_id", "min_level", "disabled"))
 EVENT = _object({"id": INT, "at": STRING, "type": STRING, "outcome": STRING,
                  "account_id": OPT_STRING, "username": OPT_STRING, "client_id": OPT_STRING,

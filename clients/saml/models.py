@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from idp.db import Base, utcnow
+from idp.sso.first_factors import ALL_FIRST_FACTORS
 
 
 class ServiceProvider(Base):
@@ -37,6 +38,8 @@ class ServiceProvider(Base):
     min_level: Mapped[int] = mapped_column(Integer, default=1)
     # Which accounts it admits: "person" (citizens, administrators), "staff" (issue 14).
     account_classes: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["person"])
+    # The first factors a login for it may use (issue 13): password, sms, passkey, scan.
+    first_factors: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(ALL_FIRST_FACTORS))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     metadata_xml: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -76,6 +79,6 @@ class ServiceProvider(Base):
             "sign_response": self.sign_response,
             "encrypts": bool(self.encryption_certs) and self.encrypt_assertions,
             "allowed_attributes": self.allowed_attributes, "min_level": self.min_level,
-            "account_classes": self.account_classes,
+            "account_classes": self.account_classes, "first_factors": self.first_factors,
             "disabled": self.disabled,
         }

@@ -32,6 +32,7 @@ def register_sp(
     department: str | None = None, name: str | None = None,
     allowed_attributes: list[str] | None = None, min_level: int = 1,
     sign_response: bool = False, replace: bool = False, account_classes: list[str] | None = None,
+    first_factors: list[str] | None = None,
 ) -> ServiceProvider:
     """Register (or, with replace, re-import) the SP of already read and trusted metadata
     (``idp.saml.sp_metadata.import_sp`` reads it); MetadataError names what is wrong.
@@ -40,6 +41,7 @@ def register_sp(
         raise MetadataError(f"min_level must be one of {LEVELS}")
     try:
         classes = policy.account_classes(account_classes)
+        factors = policy.first_factors(first_factors)
     except InvalidClientMetadata as exc:
         raise MetadataError(exc.description) from exc
     if len(name or "") > 200 or len(department or "") > 200:
@@ -61,6 +63,8 @@ def register_sp(
         sp.min_level = min_level
         if account_classes is not None or not sp.account_classes:  # a re-import keeps them
             sp.account_classes = classes
+        if first_factors is not None or not sp.first_factors:
+            sp.first_factors = factors
         sp.sign_response = sign_response
         sp.metadata_xml = xml_bytes.decode("utf-8", "replace")
         record(session, EventType.CLIENT_CHANGE, Outcome.SUCCESS, actor=actor,
@@ -100,6 +104,23 @@ def list_sps(services: Services, department: str | None = None) -> list[ServiceP
         query = query.where(ServiceProvider.department == department)
     with services.db.session() as session:
         return list(session.scalars(query))
+
+
+def set_first_factors(services: Services, entity_id: str, factors: list[str],
+                      actor: Actor) -> ServiceProvider | None:
+    """Set the first factors an SP accepts (issue 13); None for an unknown SP.
+    ``InvalidClientMetadata`` names a factor that does not exist."""
+    factors = policy.first_factors(factors)
+    with services.db.begin() as session:
+        sp = session.get(ServiceProvider, entity_id)
+        if sp is None:
+            return None
+        before, sp.first_factors = sp.first_factors, factors
+        record(session, EventType.CLIENT_CHANGE, actor=actor, client_id=entity_id[:128],
+               action="saml.update", before={"first_factors": before},
+               after={"first_factors": factors})
+    _forget(entity_id)
+    return sp
 
 
 def set_disabled(services: Services, entity_id: str, disabled: bool, actor: Actor) -> bool:

@@ -28,6 +28,9 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--account-class", "account_classes", multiple=True,
               type=click.Choice(["person", "staff"]),
               help="Accounts it admits: person (citizens, the default), staff. Repeatable.")
+@click.option("--first-factor", "first_factors", multiple=True,
+              type=click.Choice(["password", "sms", "passkey", "scan"]),
+              help="First factor a login for it may use (default: every one). Repeatable.")
 @click.option("--sign-response", is_flag=True, help="Sign the Response too, not only the "
               "Assertion.")
 @click.option("--replace", is_flag=True, help="Re-import the metadata of a registered SP.")
@@ -38,7 +41,7 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_services
 def add_saml(services: Services, metadata_file: Path, name: str | None, department: str | None,
              attributes: tuple[str, ...], min_level: int, account_classes: tuple[str, ...],
-             sign_response: bool, replace: bool,
+             first_factors: tuple[str, ...], sign_response: bool, replace: bool,
              signer_cert: Path | None, as_json: bool) -> None:
     """Register a SAML service provider from its metadata."""
     try:
@@ -46,7 +49,8 @@ def add_saml(services: Services, metadata_file: Path, name: str | None, departme
             services, metadata_file.read_bytes(), SYSTEM_ACTOR, department=department,
             name=name, allowed_attributes=list(attributes), min_level=min_level,
             sign_response=sign_response, replace=replace, signer_cert=signer_cert,
-            account_classes=list(account_classes) or None)
+            account_classes=list(account_classes) or None,
+            first_factors=list(first_factors) or None)
     except MetadataError as exc:
         raise CliError(str(exc), code="invalid_metadata") from exc
     anchor = signer_cert or services.settings.saml_metadata_signer_cert

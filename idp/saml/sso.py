@@ -84,7 +84,7 @@ def resume(services: Services, pending: str | None, current: tuple[str, SsoSessi
     if sp is None or sp.disabled:
         return Answer.error("unknown service provider")
     reason = interaction_needed(current[1] if current else None,
-                                _requirements(info, resumed=True))
+                                _requirements(info, sp, resumed=True))
     if reason is not None:  # the user did not (or could not) log in as required
         error = (NoAuthnContext("assurance level not reached")
                  if reason is Reason.INSUFFICIENT_LEVEL
@@ -103,7 +103,7 @@ def refuse(services: Services, target: Target, error: SamlError, actor: Actor) -
 def _answer(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
             current: tuple[str, SsoSession] | None, actor: Actor) -> Answer:
     reason = interaction_needed(current[1] if current else None,
-                                _requirements(info, resumed=False))
+                                _requirements(info, sp, resumed=False))
     if reason is None:
         return _respond(services, info, sp, current, actor)
     if info.is_passive:  # Core §3.4.1: IsPassive and no usable session -> NoPassive
@@ -115,6 +115,7 @@ def _answer(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
         return_to=f"/saml/resume?req={key}", protocol=Protocol.SAML, client_id=sp.entity_id,
         client_name=sp.name, force_login=info.force_authn or reason.fresh_login,
         min_level=info.min_level,
+        first_factors=list(sp.first_factors) if sp.first_factors else None,
     )
     return Answer.redirect(f"/login?login={save_login_request(services.store, login)}")
 
@@ -145,11 +146,15 @@ def _respond(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
     return Answer.post(info.acs_url, fields)
 
 
-def _requirements(info: AuthnRequestInfo, *, resumed: bool) -> LoginRequirements:
+def _requirements(info: AuthnRequestInfo, sp: ServiceProvider, *,
+                  resumed: bool) -> LoginRequirements:
     """The AuthnRequest's demands in the login policy's terms: ForceAuthn, a login made for
-    this request (Core §3.4.1); RequestedAuthnContext and the SP's policy, a level."""
-    return LoginRequirements(requested_at=info.received_at, resumed=resumed,
-                             force_login=info.force_authn, min_level=info.min_level)
+    this request (Core §3.4.1); RequestedAuthnContext and the SP's policy, a level; the SP's
+    first factors (issue 13)."""
+    return LoginRequirements(
+        requested_at=info.received_at, resumed=resumed, force_login=info.force_authn,
+        min_level=info.min_level,
+        first_factors=tuple(sp.first_factors) if sp.first_factors else None)
 
 
 def _target(sp: ServiceProvider, info: AuthnRequestInfo) -> Target:

@@ -35,6 +35,8 @@ class LoginRequest:
     min_level: int = 1  # assurance level the relying party needs (acr_values, policy)
     login_hint: str | None = None
     door: Door | None = None  # which door of the portal to open
+    # The first factors the relying party accepts (idp.sso.first_factors); None: every one.
+    first_factors: list[str] | None = None
     created_at: int = field(default_factory=lambda: int(time.time()))
     id: str = field(default_factory=lambda: secrets.token_urlsafe(18))
 

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from idp.sso.first_factors import ALL_FIRST_FACTORS, first_factor_of
+from idp.sso.login_request import LoginRequest
 from idp.sso.session import SsoSession
 
 
@@ -36,6 +38,7 @@ class Reason(StrEnum):
     FORCE_LOGIN = "force_login"  # prompt=login, ForceAuthn
     MAX_AGE = "max_age"
     INSUFFICIENT_LEVEL = "insufficient_level"
+    FIRST_FACTOR = "first_factor"  # the session began with a factor the relying party refuses
     SELECT_ACCOUNT = "select_account"
     CONSENT_PROMPT = "consent_prompt"  # prompt=consent: asked again
     CONSENT_MISSING = "consent_missing"  # never given for this client and scope set
@@ -52,7 +55,8 @@ class Reason(StrEnum):
     def fresh_login(self) -> bool:
         """Whether the login must be a new one (password again), not just the second factor
         a session below the level asked for is missing (``LoginRequest.force_login``)."""
-        return self in (Reason.FORCE_LOGIN, Reason.MAX_AGE, Reason.OTHER_ACCOUNT)
+        return self in (Reason.FORCE_LOGIN, Reason.MAX_AGE, Reason.OTHER_ACCOUNT,
+                        Reason.FIRST_FACTOR)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class LoginRequirements:
     force_login: bool = False  # a login made for this request (prompt=login, ForceAuthn)
     max_age: int | None = None  # seconds since auth_time (OIDC max_age)
     min_level: int = 1  # assurance level (acr) the relying party needs
+    first_factors: tuple[str, ...] | None = None  # the first factors it accepts (None: all)
     other_account: bool = False  # the person chose "use another account"
     expected: ExpectedSubject | None = None  # the person the relying party expects
     select_account: bool = False  # an account choice is asked for and not yet answered
@@ -124,6 +129,22 @@ def max_age(session, req, now) -> Reason | None:
 def insufficient_level(session, req, _now) -> Reason | None:
     """The session's assurance level is below the one asked for: a step-up (second factor)."""
     return Reason.INSUFFICIENT_LEVEL if session.level < req.min_level else None
+
+
+def first_factor_refused(session, req, _now) -> Reason | None:
+    """The session began with a first factor the relying party does not accept (an SMS
+    login at a service that wants a password or a passkey): a new login, with an accepted one."""
+    if req.first_factors is None:
+        return None
+    factor = first_factor_of(session.amr)
+    return Reason.FIRST_FACTOR if factor is not None and factor not in req.first_factors else None
+
+
+def allowed_first_factors(request: LoginRequest | None) -> frozenset[str]:
+    """The first factors the login page may offer, and a login step accept, for a pending
+    login request (every one without a request or a relying party's list)."""
+    listed = request.first_factors if request is not None else None
+    return frozenset(ALL_FIRST_FACTORS if listed is None else listed)
 
 
 def login_prompt(_session, req, _now) -> Reason | None:
@@ -177,6 +198,7 @@ CHECKS: list[Check] = [
     forced_login_not_done,
     max_age,
     insufficient_level,
+    first_factor_refused,
     login_prompt,
     expected_subject,
     # Prompt.SELECT_ACCOUNT

@@ -169,6 +169,7 @@ def _requirements(flow: Flow, saved: Pending, grant, prompts: set[str], requeste
         max_age=parameters.max_age(data.get("max_age")),
         min_level=max(int(client.min_level or 1), min((int(v) for v in requested_acr),
                                                       default=1)),
+        first_factors=tuple(client.first_factors) if client.first_factors else None,
         other_account=other_account,
         expected=_expected_subject(flow, client, data.get("id_token_hint")),
         select_account="select_account" in prompts and not saved.account_selected,
@@ -226,6 +227,7 @@ def _go_login(flow: Flow, saved: Pending, client, data, min_level: int,
         return_to=f"/authorize/resume?pending={pending_id}", protocol=Protocol.OIDC,
         client_id=client.client_id, client_name=client.name, force_login=reason.fresh_login,
         min_level=min_level, login_hint=data.get("login_hint"),
+        first_factors=list(client.first_factors) if client.first_factors else None,
     )
     return GoLogin(save_login_request(flow.services.store, login))
 
