@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from idp.services import Services
 from idp.settings import Settings
-from idp.web import csrf, errors, headers, i18n, input_guard
+from idp.web import csrf, errors, headers, i18n, input_guard, metrics, observe
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
@@ -35,6 +35,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     headers.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
+    metrics.init_app(app, settings)
+    # Last, so it wraps everything: request id, latency, access line (README "Monitoring").
+    observe.init_app(app, measure=bool(settings.metrics_token or settings.metrics_bind),
+                     access_lines=settings.log_format == "json")
     logging.getLogger(__name__).info("Yiwang IdP ready at %s", settings.issuer)
     return app
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from idp.audit import chain
+from idp.audit import chain, counted
 from idp.audit.events import EventType, Outcome
 from idp.audit.record import Actor, new_event
 from idp.db import Database, is_unavailable, utcnow
+from idp.metrics import audit_queue_depth
 
 
 class AuditWriteError(RuntimeError):
@@ -57,10 +58,12 @@ class GroupCommit:
         with self._queue_lock:  # stamped in queue order, so a batch is in time order too
             ticket.event.at = utcnow()
             self._queue.append(ticket)
+            audit_queue_depth(len(self._queue))
         with self._writer:
             if not ticket.done:  # no earlier leader took it: lead a batch
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
+                    audit_queue_depth(0)
                 self._write(batch)
         if ticket.error is not None or not ticket.done:
             raise AuditWriteError("audit event not written") from ticket.error
@@ -74,6 +77,8 @@ class GroupCommit:
             error = exc
             if not isinstance(exc, Exception):
                 raise
+        else:
+            counted.count(ticket.event for ticket in batch)  # /metrics, once committed
         finally:
             if error is not None and is_unavailable(error):
                 # The database is down or silent: callers queued behind this batch would each

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from idp.audit import chain
+from idp.audit import chain, counted
 from idp.audit.events import EventType, Outcome
 from idp.db import Base, utcnow
 
@@ -76,6 +76,7 @@ def record(
     event = new_event(type, outcome, actor=actor, account_id=account_id, username=username,
                       client_id=client_id, **detail)
     chain.append(session, event)
+    counted.on_commit(session, event)  # /metrics: a login or token, once committed
     return event
 
 

@@ -14,8 +14,10 @@ from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from idp.db import is_unavailable
+from idp.metrics import backend_unavailable
 from idp.store import StoreUnavailable
 from idp.web.i18n import t
+from idp.web.observe import request_id
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,8 @@ def unavailable_response():
         ["text/html", "application/json"]) == "application/json"
     if wants_json:  # ASCII only in error_description (RFC 6749 §5.2)
         response = jsonify(error="temporarily_unavailable", error_description=(
-            "The service is temporarily unavailable; retry after the Retry-After delay."))
+            "The service is temporarily unavailable; retry after the Retry-After delay."),
+            request_id=request_id())  # an extra member, which clients ignore (RFC 6749 §5.2)
     else:
         response = make_response(render_error(503))
     response.status_code = 503
@@ -99,6 +102,7 @@ def _unexpected(error: Exception):
     if found is not None:
         backend, cause = found
         log.warning("503: the %s is unavailable: %s", backend, describe(cause))
+        backend_unavailable(backend)
         return unavailable_response()
     log.exception("unexpected error", exc_info=original)
     return render_error(500)

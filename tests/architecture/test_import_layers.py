@@ -18,7 +18,7 @@ PACKAGES = ("idp", "federation", "clients", "keys", "admin")
 # drawn in docs/architecture.md.
 LAYERS: list[tuple[str, ...]] = [
     ("idp", "idp.settings", "idp.db", "idp.store", "idp.commands", "idp.json_body",
-     "idp.params", "idp.masking"),  # foundation
+     "idp.params", "idp.masking", "idp.metrics", "idp.log_format"),  # foundation
     ("idp.audit",),  # the hash-chained audit log
     ("keys",),  # key store, sealing, signing
     ("idp.notify",),  # messages to people (SMS)
@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("idp.web", "idp.oidc", "idp.saml", "idp.privacy"),  # HTTP, protocols, the person's rights
     ("admin",),  # the console
     ("idp.app", "idp.cli", "idp.server", "idp.worker_app", "idp.bootstrap", "idp.demo",
-     "idp.models"),  # wiring
+     "idp.models", "idp.metrics_listener", "idp.body_deadline"),  # wiring
 ]
 RANK = {group: rank for rank, groups in enumerate(LAYERS) for group in groups}
 
