@@ -11,14 +11,23 @@ from __future__ import annotations
 from admin import roles
 from admin.principal import Admin
 from admin.roles import Forbidden, Permission
+from federation.staff_roles import console_departments
 from idp.services import Services
 
 Refused = Forbidden
 
 
 def load_grants(services: Services, account_id: str) -> list[roles.Grant]:
+    """The account's roles: those given by an administrator, plus, for a staff member, the
+    department administrator role their directory group gives (``federation.staff_roles``)
+    unless it would join a separated duty the account already holds."""
     with services.db.session() as session:
-        return roles.grants_of(session, account_id)
+        given = roles.grants_of(session, account_id)
+        from_directory = [roles.Grant(roles.Role.DEPARTMENT_ADMIN, department)
+                          for department in console_departments(session, account_id)]
+    if any(roles.FAMILY[g.role] != "system" for g in given):
+        return given  # 三员分立: a security or audit administrator is no department admin too
+    return given + [g for g in from_directory if g not in given]
 
 
 def allowed(admin: Admin | None, permission: Permission, department: str | None = None) -> bool:

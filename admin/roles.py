@@ -1,6 +1,7 @@
 """Admin roles and separation of duties (三员分立): the one place a role check happens.
 
-- system administrator: relying parties, keys, settings; reads no audit, changes no role;
+- system administrator: relying parties, keys, settings, staff directories; reads no audit,
+  changes no role;
 - security administrator: accounts, lockouts, roles; registers no relying party;
 - audit administrator (security officer): reads and exports the audit; changes nothing;
 - department administrator: the system administrator's relying-party powers, only for the
@@ -56,6 +57,9 @@ class Permission(StrEnum):
     AUDIT_READ = "audit.read"
     AUDIT_EXPORT = "audit.export"
     DASHBOARD_VIEW = "dashboard.view"
+    # Staff directories (federation/): see them with their state; add, disable, test, sync.
+    DIRECTORIES_VIEW = "directories.view"
+    DIRECTORIES_MANAGE = "directories.manage"
     # Coarser names the console used first: aliases of a permission held by exactly the same
     # roles (so every check still goes through one table).
     CLIENT_READ = "rp.view"
@@ -71,7 +75,8 @@ P = Permission
 _RELYING_PARTIES = frozenset({P.RP_VIEW, P.RP_REGISTER, P.RP_EDIT, P.RP_DISABLE,
                               P.RP_ROTATE_SECRET})
 DUTIES: dict[Role, frozenset[Permission]] = {
-    Role.SYSTEM_ADMIN: _RELYING_PARTIES | {P.KEYS_VIEW, P.KEYS_ROTATE, P.SETTINGS},
+    Role.SYSTEM_ADMIN: _RELYING_PARTIES | {P.KEYS_VIEW, P.KEYS_ROTATE, P.SETTINGS,
+                                           P.DIRECTORIES_VIEW, P.DIRECTORIES_MANAGE},
     Role.SECURITY_ADMIN: frozenset({
         P.ACCOUNTS_SEARCH, P.ACCOUNTS_VIEW, P.ACCOUNTS_UNLOCK, P.ACCOUNTS_FORCE_LOGOUT,
         P.ACCOUNTS_REVOKE_AUTHORISATION, P.ACCOUNTS_RECOVER, P.ROLES_ASSIGN, P.DASHBOARD_VIEW,

@@ -10,11 +10,12 @@ import click
 from federation.contract import SourceError
 from federation.directories import (
     DirectoryError,
-    DirectorySources,
     DirectorySpec,
     add_directory,
     get_directory,
     list_directories,
+    parse_pairs,
+    probe_directory,
     public_view,
     set_disabled,
 )
@@ -29,13 +30,10 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
-    pairs = {}
-    for value in values:
-        key, sep, target = value.partition("=")
-        if not sep or not key or not target:
-            raise CliError(f"{option} takes KEY=VALUE, not {value!r}", code="invalid_request")
-        pairs[key.strip()] = target.strip()
-    return pairs
+    try:
+        return parse_pairs(values, option)
+    except DirectoryError as exc:
+        raise CliError.coded(exc.code, exc.description) from exc
 
 
 @click.group()
@@ -136,15 +134,13 @@ def disable(services: Services, name: str, as_json: bool) -> None:
 @with_services
 def test(services: Services, name: str, as_json: bool) -> None:
     """Bind with the service account and search the users once; say what was found or why not."""
-    _row(services, name)
-    sources = DirectorySources()
     try:
-        probe = sources.source(services, name).probe()
+        probe = probe_directory(services, name)
+    except DirectoryError as exc:
+        raise CliError.coded(exc.code, exc.description) from exc
     except SourceError as exc:
         raise CliError(f"{name}: {exc.description} ({exc.detail})", code="unavailable",
                        description=f"{exc.description} ({exc.detail})") from exc
-    finally:
-        sources.close()
     data = {"name": name, "ok": True, "entries": probe.entries, "sample": probe.sample}
     emit(data, as_json, f"{name}: bound and found {probe.entries} user(s), e.g. {probe.sample}")
 

@@ -4,6 +4,7 @@ console, call). Every change is audited (ADMIN_ACTION, detail {"action": "direct
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -13,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from federation.contract import CredentialSource, SourceKind, SourceRefused
+from federation.contract import (
+    CredentialSource,
+    SourceError,
+    SourceKind,
+    SourceRefused,
+    SourceUnavailable,
+)
+from federation.directory_health import observe
 from federation.models import BIND_PASSWORD, Directory
 from federation.registry import build_source
 from idp.audit import Actor, EventType, record
@@ -58,7 +66,21 @@ class DirectorySpec:
     level: int = 2
 
 
-def add_directory(services: Services, spec: DirectorySpec, actor: Actor) -> Directory:
+def parse_pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    """``KEY=VALUE`` items (``--map``, ``--group-role``, a line of the console's form)."""
+    pairs = {}
+    for value in values:
+        key, sep, target = value.partition("=")
+        if not sep or not key.strip() or not target.strip():
+            raise DirectoryError("invalid_request", f"{option} takes KEY=VALUE, not {value!r}")
+        pairs[key.strip()] = target.strip()
+    return pairs
+
+
+def add_directory(services: Services, spec: DirectorySpec, actor: Actor,
+                  **audit: Any) -> Directory:
+    """Register a directory; ``audit`` adds fields to its event (the console's administrator
+    and reason)."""
     config = _validated(spec)
     row = Directory(name=spec.name, department=spec.department, config=config,
                     bind_password_sealed=services.cipher.seal(spec.bind_password, BIND_PASSWORD))
@@ -67,7 +89,7 @@ def add_directory(services: Services, spec: DirectorySpec, actor: Actor) -> Dire
             session.add(row)
             session.flush()
             record(session, EventType.ADMIN_ACTION, actor=actor, action="directory.add",
-                   directory=spec.name, department=spec.department)
+                   directory=spec.name, department=spec.department, **audit)
     except IntegrityError as exc:
         raise DirectoryError("already_exists", f"a directory {spec.name!r} exists") from exc
     return row
@@ -83,14 +105,36 @@ def get_directory(services: Services, name: str) -> Directory | None:
         return session.scalar(select(Directory).where(Directory.name == name))
 
 
-def set_disabled(services: Services, name: str, actor: Actor, disabled: bool = True) -> None:
+def set_disabled(services: Services, name: str, actor: Actor, disabled: bool = True,
+                 **audit: Any) -> None:
     with services.db.begin() as session:
         row = session.scalar(select(Directory).where(Directory.name == name))
         if row is None:
             raise DirectoryError("not_found", f"no directory {name!r}")
         row.disabled = disabled
         record(session, EventType.ADMIN_ACTION, actor=actor,
-               action="directory.disable" if disabled else "directory.enable", directory=name)
+               action="directory.disable" if disabled else "directory.enable", directory=name,
+               **audit)
+
+
+def probe_directory(services: Services, name: str):
+    """Bind with the service account and search the users once (``idp federation test``, the
+    console's button): the ``Probe`` (entries found, a sample DN), or the SourceError saying
+    why not. What it saw is the directory's health (``federation.directory_health``)."""
+    if get_directory(services, name) is None:
+        raise DirectoryError("not_found", f"no directory {name!r}")
+    sources = DirectorySources()
+    try:
+        probe = sources.source(services, name).probe()
+    except SourceError as exc:
+        if not isinstance(exc, DirectoryDisabled):
+            observe(services, name, answered=not isinstance(exc, SourceUnavailable),
+                    detail=exc.detail)
+        raise
+    finally:
+        sources.close()
+    observe(services, name, answered=True)
+    return probe
 
 
 def public_view(row: Directory) -> dict[str, Any]:
@@ -159,6 +203,8 @@ def _validated(spec: DirectorySpec) -> dict[str, Any]:
         problems.append(f"map: unknown attribute(s) {', '.join(sorted(unknown))}")
     if not 0.1 <= spec.timeout <= 60:
         problems.append("timeout: 0.1 to 60 seconds")
+    if spec.ca_file and not os.path.isfile(spec.ca_file):
+        problems.append("ca-file: no such file on this node")
     if not spec.bind_dn or not spec.bind_password or not spec.user_base:
         problems.append("bind-dn, bind password and user-base are required")
     if problems:

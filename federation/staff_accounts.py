@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from federation.contract import FederatedLogin, SourceRefused, UpstreamIdentity
 from federation.models import Directory, StaffLink
+from federation.staff_roles import audit_role_changes, department_of
 from idp.accounts.enums import AccountClass
 from idp.accounts.models import EMAIL, PHONE, Person
 from idp.audit import SYSTEM_ACTOR, Actor, EventType, record
@@ -56,6 +57,7 @@ class StaffLinker:
         with self.services.db.begin() as session:
             link = session.scalar(select(StaffLink).where(
                 StaffLink.directory == identity.source, StaffLink.subject == identity.subject))
+            roles_before = [] if link is None else list(link.roles or [])
             if link is None:
                 person, link = self._create(session, identity, username)
                 changed = ["created"]
@@ -64,6 +66,11 @@ class StaffLinker:
                 changed = self._update(person, link, identity, username)
             if person.disabled:
                 raise SourceRefused("该账号已停用。", f"staff account {person.id} disabled")
+            if set(roles_before) != set(link.roles or []):
+                audit_role_changes(session, self.actor, account_id=person.id,
+                                   username=person.username, directory=identity.source,
+                                   department=department_of(session, identity.source),
+                                   before=roles_before, after=link.roles)
             if changed and changed != ["created"]:
                 record(session, EventType.ACCOUNT_UPDATE, actor=self.actor,
                        account_id=person.id, username=person.username, fields=changed,

@@ -9,7 +9,6 @@ A directory that is down is no failure of the person: nothing is counted, the ev
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from sqlalchemy import select
 
 from federation.contract import FederatedLogin, SourceRefused, SourceUnavailable
 from federation.directories import DirectoryDisabled, DirectorySources
+from federation.directory_health import observe
 from federation.staff_accounts import StaffLinker, staff_username
 from idp.accounts.models import Person
 from idp.audit import Actor, EventType, Outcome, record
@@ -31,8 +31,6 @@ from idp.authn.password_login import observe_failure
 
 if TYPE_CHECKING:
     from idp.services import Services
-
-log = logging.getLogger(__name__)
 
 DOOR = "staff"
 UNAVAILABLE = "source_unavailable"
@@ -72,19 +70,21 @@ def staff_login(services: Services, sources: DirectorySources, username: str, pa
         source = sources.source(services, directory)
         login = StaffLinker(services, actor).link(source.check_password(username, password))
     except SourceUnavailable as exc:
-        _failed(services, actor, account_id, local, directory, client_id, UNAVAILABLE, [],
-                detail=exc.detail)
+        observe(services, directory, answered=False, detail=exc.detail)
+        _failed(services, actor, account_id, local, directory, client_id, UNAVAILABLE, [])
         return StaffResult(error=UNAVAILABLE)
     except DirectoryDisabled:  # unknown or disabled: not counted against the person
         _failed(services, actor, account_id, local, directory, client_id, DISABLED_SOURCE, [])
         return StaffResult(error=DISABLED_SOURCE)
     except SourceRefused:
+        observe(services, directory, answered=True)  # it answered, with a no
         started = lockout.failure(subject, actor.ip, now, account_id=account_id)
         _failed(services, actor, account_id, local, directory, client_id,
                 Refusal.BAD_CREDENTIALS, started)
         if started:
             return StaffResult(error=Refusal.LOCKED, until=started[0].until)
         return StaffResult(error=Refusal.BAD_CREDENTIALS)
+    observe(services, directory, answered=True)
     had_failures = lockout.success(subject, counted)
     services.audit_batch.record(
         EventType.LOGIN, actor=actor, account_id=login.account_id, username=login.username,
@@ -99,8 +99,7 @@ def _account_id(services: Services, username: str) -> str | None:
 
 
 def _failed(services: Services, actor: Actor, account_id: str | None, username: str,
-            directory: str, client_id: str | None, reason: str, started, detail: str = "",
-            ) -> None:
+            directory: str, client_id: str | None, reason: str, started) -> None:
     with services.db.begin() as session:
         record(session, EventType.LOGIN, Outcome.FAILURE, actor=actor, account_id=account_id,
                username=username[:64], client_id=client_id, door=DOOR, methods=["pwd"],
@@ -110,5 +109,3 @@ def _failed(services: Services, actor: Actor, account_id: str | None, username: 
                    username=username[:64], scope=block.scope, until=block.until)
         if reason != UNAVAILABLE:
             observe_failure(services, session, actor, username[:64], account_id)
-    if detail:
-        log.warning("directory %s unavailable: %s", directory, detail)

@@ -33,14 +33,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from federation.contract import SourceUnavailable
 from federation.directories import DirectoryError, get_directory
+from federation.directory_health import observe
 from federation.ldap.config import LdapConfig
 from federation.ldap.entries import DirectoryEntry, groups_by_member, read_entries
 from federation.models import BIND_PASSWORD, StaffLink
 from federation.staff_accounts import UNUSABLE_PREFIX, staff_username
+from federation.staff_roles import audit_role_changes, department_of
 from idp.accounts.enums import AccountClass
 from idp.accounts.models import EMAIL, PHONE, Person, new_id
-from idp.audit import Actor, EventType, record
+from idp.audit import SYSTEM_ACTOR, Actor, EventType, record
 from idp.db import utcnow
 from idp.sso.logout import end_session
 from idp.store import get_json, put_json
@@ -88,7 +91,13 @@ def sync_directory(services: Services, name: str, *, actor: Actor, full: bool = 
     if not services.store.add(lock, token, LOCK_TTL):
         raise SyncBusy(f"a sync of {name} is already running; this one was not started")
     try:
-        return _run(services, name, config, actor, full, on_page, page_size, lock, token)
+        result = _run(services, name, config, actor, full, on_page, page_size, lock, token)
+    except SourceUnavailable as exc:
+        observe(services, name, answered=False, detail=exc.detail)
+        raise
+    else:
+        observe(services, name, answered=True)
+        return result
     finally:
         if services.store.get(lock) == token:
             services.store.delete(lock)
@@ -126,8 +135,20 @@ def _run(services, name, config, actor, full, on_page, page_size, lock, token) -
         record(session, EventType.ADMIN_ACTION, actor=actor, action="directory.sync",
                directory=name, mode=result.mode, added=result.added, changed=result.changed,
                disabled=result.disabled, resumed=resumed)
-    put_json(services.store, state_key, {"since": high, "full_pending": False}, STATE_TTL)
+    put_json(services.store, state_key, {"since": high, "full_pending": False,
+                                         "last": {**result.as_dict(), "at": int(time.time())}},
+             STATE_TTL)
     return result
+
+
+def last_sync(services: Services, name: str) -> dict | None:
+    """The last finished sync of a directory (its counts and ``at``, epoch seconds), if any."""
+    state = get_json(services.store, f"ldap-sync:state:{name}") or {}
+    return state.get("last")
+
+
+def sync_running(services: Services, name: str) -> bool:
+    return services.store.get(f"ldap-sync:lock:{name}") is not None
 
 
 def _values(services, config: LdapConfig, groups, entry: DirectoryEntry, name: str) -> dict:
@@ -182,6 +203,7 @@ def _write(services, name, config, groups, page, counts, *, one_by_one: bool) ->
                    StaffLink.subject.in_([e.subject for e in usable]))).mappings().all()
         existing = {r["subject"]: r for r in rows}
         people, links, person_updates, link_updates = [], [], [], []
+        role_changes: dict[str, tuple[list[str], list[str], str]] = {}
         for entry in usable:
             values = _values(services, config, groups, entry, name)
             old = existing.get(entry.subject)
@@ -194,6 +216,7 @@ def _write(services, name, config, groups, page, counts, *, one_by_one: bool) ->
                                values["assurance_level"], "phone_index": values["phone_index"],
                                "email_index": values["email_index"],
                                **_sealed(services, entry), "created_at": now, "updated_at": now})
+                role_changes[account_id] = ([], values["roles"], values["username"])
                 links.append({"account_id": account_id, "directory": name,
                               "subject": entry.subject, "entry_dn": entry.dn,
                               "employee_number": values["employee_number"],
@@ -206,6 +229,8 @@ def _write(services, name, config, groups, page, counts, *, one_by_one: bool) ->
                 counts["unchanged"] += 1
                 continue
             account_id = old["account_id"]
+            role_changes[account_id] = (list(old["roles"] or []), values["roles"],
+                                        values["username"])
             person_updates.append({"id": account_id, "username": values["username"],
                                    "name": values["name"], "phone_index": values["phone_index"],
                                    "email_index": values["email_index"],
@@ -226,6 +251,7 @@ def _write(services, name, config, groups, page, counts, *, one_by_one: bool) ->
             if person_updates:
                 session.execute(update(Person), person_updates)
                 session.execute(update(StaffLink), link_updates)
+            _audit_roles(session, name, role_changes)
             return
         writes = [(insert, p, lnk, "added") for p, lnk in zip(people, links, strict=True)]
         writes += [(update, p, lnk, "changed")
@@ -235,11 +261,23 @@ def _write(services, name, config, groups, page, counts, *, one_by_one: bool) ->
                 with session.begin_nested():
                     session.execute(statement(Person), [person])
                     session.execute(statement(StaffLink), [link])
+                    _audit_roles(session, name, {person["id"]: role_changes[person["id"]]})
             except IntegrityError:
                 log.warning("directory %s: login name %s is taken; entry skipped", name,
                             person["username"])
                 counts[counted] -= 1
                 counts["skipped"] += 1
+
+
+def _audit_roles(session, name: str, changes: dict) -> None:
+    """role.grant / role.revoke for the accounts whose group roles the page changed."""
+    changed = {a: c for a, c in changes.items() if set(c[0]) != set(c[1])}
+    if not changed:
+        return
+    department = department_of(session, name)
+    for account_id, (before, after, username) in changed.items():
+        audit_role_changes(session, SYSTEM_ACTOR, account_id=account_id, username=username,
+                           directory=name, department=department, before=before, after=after)
 
 
 def _sealed(services, entry: DirectoryEntry) -> dict:

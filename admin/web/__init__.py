@@ -10,6 +10,7 @@ from admin.web import (  # noqa: F401 - each view module registers its routes
     api_errors,
     audit_views,
     dashboard_views,
+    directory_views,
     key_views,
     openapi,
     recovery_api,

@@ -10,7 +10,8 @@ P = Permission
 RP = {P.RP_VIEW, P.RP_REGISTER, P.RP_EDIT, P.RP_DISABLE, P.RP_ROTATE_SECRET}
 # The duties, written out independently of the module's table.
 ALLOWED = {
-    Role.SYSTEM_ADMIN: RP | {P.KEYS_VIEW, P.KEYS_ROTATE, P.SETTINGS},
+    Role.SYSTEM_ADMIN: RP | {P.KEYS_VIEW, P.KEYS_ROTATE, P.SETTINGS,
+                             P.DIRECTORIES_VIEW, P.DIRECTORIES_MANAGE},
     Role.SECURITY_ADMIN: {P.ACCOUNTS_SEARCH, P.ACCOUNTS_VIEW, P.ACCOUNTS_UNLOCK,
                           P.ACCOUNTS_FORCE_LOGOUT, P.ACCOUNTS_REVOKE_AUTHORISATION,
                           P.ACCOUNTS_RECOVER,
