@@ -39,8 +39,17 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     # Last, so it wraps everything: request id, latency, access line (README "Monitoring").
     observe.init_app(app, measure=bool(settings.metrics_token or settings.metrics_bind),
                      access_lines=settings.log_format == "json")
+    _start_directory_sync(app)
     logging.getLogger(__name__).info("Yiwang IdP ready at %s", settings.issuer)
     return app
+
+
+def _start_directory_sync(app: Flask) -> None:
+    # The staff directories' sync schedule: a thread of this worker when an interval is set
+    # (IDP_LDAP_SYNC_INTERVAL_SECONDS); each period is claimed by one node in the Store.
+    from federation.sync_schedule import start_schedule
+
+    app.extensions["federation.sync_schedule"] = start_schedule(app.extensions["yiwang"])
 
 
 def _register_blueprints(app: Flask) -> None:

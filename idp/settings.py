@@ -131,6 +131,13 @@ class Settings:
     # Verification tries per account and per client IP in an hour (every try counts).
     verify_tries_per_hour: int = 5
 
+    # Staff directory sync (federation/sync_schedule.py), run by the serving nodes without
+    # cron: incremental every `ldap_sync_interval_seconds`, full (which also disables the
+    # accounts of entries gone) every `ldap_full_sync_interval_seconds`; 0 turns one off. Each
+    # period of each directory is run by one node only.
+    ldap_sync_interval_seconds: int = 0
+    ldap_full_sync_interval_seconds: int = 0
+
     # Operating it (README "Monitoring"). /metrics (Prometheus) is off unless a bearer token
     # guards it (a secret: use IDP_METRICS_TOKEN_FILE) or `idp serve` gives it an address of
     # its own (host:port, not published by the balancer); both: that address, with the token.
@@ -201,6 +208,9 @@ class Settings:
                 raise SettingsError(f"IDP_REDIS_URL {exc}") from None
         if self.saml_metadata_signer_cert and not self.saml_metadata_signer_cert.is_file():
             raise SettingsError("IDP_SAML_METADATA_SIGNER_CERT must name a PEM certificate file")
+        if min(self.ldap_sync_interval_seconds, self.ldap_full_sync_interval_seconds) < 0:
+            raise SettingsError("IDP_LDAP_SYNC_INTERVAL_SECONDS and "
+                                "IDP_LDAP_FULL_SYNC_INTERVAL_SECONDS must be 0 (off) or more")
         self._validate_sms()
         self._validate_registers()
         self._validate_operations()
