@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from idp.audit import SYSTEM_ACTOR, EventType, Outcome, record
+from idp.metrics import directory_state
 
 if TYPE_CHECKING:
     from idp.services import Services
@@ -41,6 +42,7 @@ def observe(services: Services, name: str, answered: bool, detail: str = "") -> 
     """Record what a contact with the directory saw; True when this call changed the state
     (and so audited it). A first contact that answers is no recovery: stored, not audited."""
     new = Health.OK if answered else Health.UNAVAILABLE
+    directory_state(name, answered)  # /metrics: yiwang_directory_up, this contact's view
     key = _key(name)
     old = services.store.get(key)
     if old == new:
