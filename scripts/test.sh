@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 
-# System packages: LDAP headers (python-ldap), slapd, xmlsec1, Chromium, PostgreSQL, Redis.
+# System packages: LDAP headers (python-ldap), slapd, xmlsec1, Chromium, PostgreSQL, Redis,
+# HAProxy (the balancer in front of two nodes in tests/multinode).
 need=()
 for pair in slapd:slapd ldapadd:ldap-utils xmlsec1:xmlsec1 chromium:chromium \
-            redis-server:redis-server pg_ctlcluster:postgresql node:nodejs npm:npm; do
+            redis-server:redis-server pg_ctlcluster:postgresql node:nodejs npm:npm \
+            haproxy:haproxy; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
 # (the font lets screenshots of Chinese pages show characters rather than boxes)
