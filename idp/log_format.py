@@ -81,21 +81,21 @@ def configure(log_format: str, level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
-def gunicorn_json_logconfig() -> dict[str, Any]:
-    """gunicorn's ``logconfig_dict`` for ``IDP_LOG_FORMAT=json``: its own lines (start, stop,
-    a worker's death) as JSON too."""
+def json_logconfig(*server_loggers: str, access_lines: bool = True) -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` for ``IDP_LOG_FORMAT=json`` that an HTTP server applies
+    in its processes: its own loggers (start, stop, a worker's death) as JSON lines too, and
+    our access lines (``idp.access``) on or off."""
     handler = {"class": "logging.StreamHandler", "formatter": "json",
                "stream": "ext://sys.stderr"}
+    loggers: dict[str, Any] = {name: {"level": "INFO", "handlers": ["console"],
+                                      "propagate": False} for name in server_loggers}
+    loggers[ACCESS_LOGGER] = {"level": "INFO" if access_lines else "WARNING"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
-        "handlers": {"console": handler, "error_console": handler},
+        # Under the names the servers' own configurations use, which this one replaces.
+        "handlers": {"console": handler, "error_console": handler, "access": handler},
         "root": {"level": "INFO", "handlers": ["console"]},
-        "loggers": {
-            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"],
-                               "propagate": False, "qualname": "gunicorn.error"},
-            "gunicorn.access": {"level": "INFO", "handlers": ["console"],
-                                "propagate": False, "qualname": "gunicorn.access"},
-        },
+        "loggers": loggers,
     }
