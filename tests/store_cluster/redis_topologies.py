@@ -72,6 +72,19 @@ def cli(port: int, *args: str) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+def replication(port: int) -> dict[str, str]:
+    lines = cli(port, "INFO", "replication").splitlines()
+    return dict(line.split(":", 1) for line in lines if ":" in line)
+
+
+def wait_replicated(master_port: int, replica_port: int) -> None:
+    """Until the replica holds every write the master had now (a deployment's replica is
+    rarely more than a few milliseconds behind; a test must not depend on that)."""
+    offset = int(replication(master_port)["master_repl_offset"])
+    wait_until(lambda: int(replication(replica_port).get("slave_repl_offset", -1)) >= offset,
+               "the replica did not catch up with its master")
+
+
 class Node:
     """One redis-server (or Sentinel) in the foreground: its PID is the Popen's."""
 
@@ -80,11 +93,11 @@ class Node:
         directory.mkdir(parents=True, exist_ok=True)
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
+    def start(self, *extra: str) -> None:
         with (self.directory / "redis.log").open("a") as log:
             self.process = subprocess.Popen(
-                [REDIS_SERVER, *self.options, "--port", str(self.port), "--bind", "127.0.0.1",
-                 "--dir", str(self.directory), "--daemonize", "no"],
+                [REDIS_SERVER, *self.options, *extra, "--port", str(self.port), "--bind",
+                 "127.0.0.1", "--dir", str(self.directory), "--daemonize", "no"],
                 stdout=log, stderr=subprocess.STDOUT)
         wait_until(lambda: cli(self.port, "PING") == "PONG" or self.process.poll() is not None,
                    f"redis on {self.port} did not answer")
@@ -169,6 +182,20 @@ class Cluster:
     def node(self, port: int) -> Node:
         return next(n for n in self.nodes if n.port == port)
 
+    def kill_master_of(self, key: str) -> Node:
+        """kill -9 the master holding key, once its replica has key: the replica takes over
+        after cluster-node-timeout."""
+        port = self.master_of(key)
+        wait_replicated(port, self.replica_of(port))
+        node = self.node(port)
+        node.kill()
+        return node
+
+    def recover(self, node: Node) -> None:
+        """Start the killed node again: it rejoins as the replica of its successor."""
+        node.start()
+        wait_until(self.healthy, "the cluster did not heal")
+
     def stop(self) -> None:
         for node in self.nodes:
             node.stop()
@@ -214,8 +241,24 @@ class SentinelSet:
         others = cli(port, "SENTINEL", "SENTINELS", SERVICE)
         return "master-link-status\nok" in replicas and others.splitlines().count("name") >= 2
 
-    def node(self, port: int) -> Node:
-        return self.master if self.master.port == port else self.replica
+    def kill_master_of(self, key: str) -> Node:
+        """kill -9 the master (it holds every key), once its replica has caught up."""
+        port = self.master_port()
+        node, other = (self.master, self.replica) if self.master.port == port else \
+            (self.replica, self.master)
+        wait_replicated(port, other.port)
+        node.kill()
+        return node
+
+    def recover(self, node: Node) -> None:
+        """Start the killed master again as the new master's replica, as an operator would
+        (the Sentinels would convert it too, but only after about 10 s)."""
+        port = wait_until(lambda: self.master_port() not in (None, node.port) and
+                          self.master_port(), "no replica was promoted")
+        node.start("--replicaof", "127.0.0.1", str(port))
+        wait_until(lambda: self.master_port() not in (None, node.port) and self.healthy()
+                   and replication(node.port).get("master_link_status") == "up",
+                   "the old master did not rejoin as a replica")
 
     def stop(self) -> None:
         for node in (*self.sentinels, self.replica, self.master):
