@@ -36,17 +36,29 @@ def idp(verbose: bool) -> None:
 
 @idp.command()
 @click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True, help="host:port")
-@click.option("--workers", "-w", default=1, show_default=True, help="gunicorn worker processes")
-@click.option("--threads", default=4, show_default=True, help="threads per worker")
+@click.option("--workers", "-w", default=0, show_default="one per core",
+              help="worker processes")
+@click.option("--threads", default=4, show_default=True,
+              help="requests each worker runs at once")
+@click.option("--server", type=click.Choice(["granian", "gunicorn"]), default="granian",
+              show_default=True, help="HTTP front (gunicorn gthread kept for comparison)")
+@click.option("--header-timeout", default=10.0, show_default=True,
+              help="seconds a client has to send its whole request head")
+@click.option("--body-timeout", default=30.0, show_default=True,
+              help="seconds a request body has to arrive (else 408)")
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="one line per request on stdout (benchmarks turn it off)")
-def serve(bind: str, workers: int, threads: int, access_log: bool) -> None:
-    """Serve the IdP with gunicorn (stops cleanly on SIGTERM)."""
+def serve(bind: str, workers: int, threads: int, server: str, header_timeout: float,
+          body_timeout: float, access_log: bool) -> None:
+    """Serve the IdP (granian by default; stops cleanly on SIGTERM, in-flight requests end)."""
+    from idp.server import ServeOptions
     from idp.server import serve as run_server
 
+    options = ServeOptions(bind=bind, workers=workers, threads=threads, access_log=access_log,
+                           server=server, header_timeout=header_timeout,
+                           body_timeout=body_timeout)
     try:
-        run_server(Settings.from_env(), bind=bind, workers=workers, threads=threads,
-                   access_log=access_log)
+        run_server(Settings.from_env(), options)
     except SettingsError as exc:
         raise CliError(str(exc), code="invalid_settings") from exc
 

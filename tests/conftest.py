@@ -285,7 +285,7 @@ def wait_for_health(process: subprocess.Popen, base: str, log: Path) -> str:
 
 @pytest.fixture
 def serve_idp(tmp_path):
-    """serve(env, log=None, as_issuer=False) -> base URL of a real `idp serve` (gunicorn)
+    """serve(env, log=None, as_issuer=False) -> base URL of a real `idp serve`
     process, its output written to log (a file of its own when not given); as_issuer: its own
     URL is its IDP_ISSUER. Stopped at teardown."""
     processes: list[subprocess.Popen] = []
@@ -304,7 +304,7 @@ def serve_idp(tmp_path):
 
     yield serve
     for process in processes:
-        process.terminate()  # SIGTERM: gunicorn stops cleanly
+        process.terminate()  # SIGTERM: the server stops cleanly
     for process in processes:
         try:
             process.wait(timeout=15)

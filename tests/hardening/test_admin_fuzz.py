@@ -1,5 +1,5 @@
 """No input makes the admin console or its JSON API answer 5xx: hostile variants of requests each
-page and API operation accepts, sent to a real `idp serve` (gunicorn) on SQLite and PostgreSQL
+page and API operation accepts, sent to a real `idp serve` on SQLite and PostgreSQL
 by a system, a security and an audit administrator (each also meets the pages they may not use).
 
 Every rule under ``/admin`` comes from the app's url_map, so a new page is fuzzed without

@@ -1,5 +1,5 @@
 """No input makes the served IdP answer 5xx: hostile variants of real requests to every public
-endpoint of a real `idp serve` (gunicorn), on SQLite and PostgreSQL, signed out, signed in and
+endpoint of a real `idp serve`, on SQLite and PostgreSQL, signed out, signed in and
 half-way through a login.
 
 The endpoints come from the app's url_map, so a new endpoint is fuzzed without touching this

@@ -1,5 +1,5 @@
 """Outage fixtures: a private PostgreSQL for the folder, a private Redis per test, and an
-`idp serve` (gunicorn, through ``serve_idp``) on them with short timeouts and a person signed in
+`idp serve` (through ``serve_idp``) on them with short timeouts and a person signed in
 through the real login form. The servers and the load live in outage_helpers.py.
 """
 
@@ -73,7 +73,7 @@ def redis_server(tmp_path):
 
 @pytest.fixture
 def served(settings, postgres, redis_server, idp_env, serve_idp, tmp_path) -> Iterator[Served]:
-    """The IdP served by gunicorn on the private PostgreSQL and Redis, a person signed in."""
+    """The IdP served by `idp serve` on the private PostgreSQL and Redis, a person signed in."""
     from idp.services import Services
 
     services = Services.build(
@@ -88,6 +88,6 @@ def served(settings, postgres, redis_server, idp_env, serve_idp, tmp_path) -> It
     site = Served(base, log, username, client_id, secret)
     site.log_in()
     yield site
-    site.browser.close()  # a kept-alive connection would hold gunicorn's graceful stop
+    site.browser.close()  # a kept-alive connection would hold the graceful stop
 
 

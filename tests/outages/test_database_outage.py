@@ -20,7 +20,7 @@ def _recovered(served) -> None:
     wait_ready(served)
     answers = load(served, EVERY, rounds=1)
     assert [(a.name, a.status) for a in answers if a.status >= 400] == []
-    assert served.log.read_text().count("Booting worker") == 1  # the same worker throughout
+    assert served.log.read_text().count("building the app") == 1  # the same worker throughout
 
 
 def test_a_stopped_database_answers_503_not_500_and_the_idp_recovers_without_a_restart(
@@ -63,13 +63,13 @@ def test_a_hung_database_answers_503_within_bounded_waits_and_recovers_when_it_w
 def test_a_worker_replaced_during_an_outage_answers_503_and_serves_once_it_is_over(
     served, postgres
 ):
-    """gunicorn stops altogether when a worker fails to boot: a worker that starts while the
+    """The server stops altogether when a worker fails to boot: a worker that starts while the
     database is down must boot anyway, answer 503, and serve when the database is back."""
     postgres.stop()
     try:
-        worker = int(re.findall(r"Booting worker with pid: (\d+)", served.log.read_text())[-1])
-        os.kill(worker, signal.SIGKILL)  # gunicorn's master forks a new one
-        wait_until(lambda: served.log.read_text().count("Booting worker") == 2,
+        worker = int(re.findall(r"worker (\d+) building the app", served.log.read_text())[-1])
+        os.kill(worker, signal.SIGKILL)  # the server's master starts a new one
+        wait_until(lambda: served.log.read_text().count("building the app") == 2,
                    "a new worker")
         wait_until(lambda: "started during an outage" in served.log.read_text(),
                    "the new worker to start in the outage")

@@ -1,6 +1,6 @@
 """What a production server writes to its logs never holds a secret or personal data.
 
-A real `idp serve` (gunicorn, access log on, as deployed) goes through the whole life of a
+A real `idp serve` (access log on, as deployed) goes through the whole life of a
 citizen's sign-in: a failed and a successful login, an OIDC code flow for a client allowed the
 resident ID number, userinfo, refresh, introspection, revocation and logout. Then every line
 the server wrote is searched for each secret and personal value that passed through it.
