@@ -14,9 +14,12 @@ EDITABLE = (
     "client_name", "department", "redirect_uris", "post_logout_redirect_uris",
     "backchannel_logout_uri", "frontchannel_logout_uri", "scope", "allowed_claims",
     "min_level", "subject_type", "first_party", "token_endpoint_auth_method",
-    "application_type", "first_factors",
+    "application_type", "first_factors", "account_classes",
 )
-_LISTS = ("redirect_uris", "post_logout_redirect_uris", "allowed_claims", "first_factors")
+_LISTS = ("redirect_uris", "post_logout_redirect_uris", "allowed_claims", "first_factors",
+          "account_classes")
+# Checkbox lists: a hidden "<field>_sent" marker says the list was on the form (even if empty).
+_CHECKBOXES = ("allowed_claims", "account_classes")
 _FLAGS = ("first_party",)
 
 
@@ -34,9 +37,8 @@ def to_metadata(values: Mapping[str, Any], *, from_form: bool) -> dict[str, Any]
             # An unticked checkbox is absent from a form: absent means false.
             metadata[field] = values.get(field) in ("1", "on", "true", True)
             continue
-        if field == "allowed_claims" and from_form:
-            # Checkboxes: the hidden marker says the list was on the form (even if empty).
-            if values.get("allowed_claims_sent"):
+        if field in _CHECKBOXES and from_form:
+            if values.get(f"{field}_sent"):
                 metadata[field] = list(values.getlist(field))
             continue
         if field not in values:

@@ -17,7 +17,7 @@ from admin.roles import Permission
 from admin.trail import need_reason, record_action
 from clients.errors import InvalidClientMetadata
 from clients.metadata import changes
-from clients.policy import first_factors
+from clients.policy import account_classes, first_factors
 from clients.saml import registry
 from clients.saml.metadata import MetadataError
 from clients.saml.models import ServiceProvider
@@ -27,7 +27,7 @@ from idp.saml.sp_metadata import import_sp
 from idp.services import Services
 
 POLICY = ("name", "department", "allowed_attributes", "min_level", "sign_response",
-          "encrypt_assertions", "first_factors")
+          "encrypt_assertions", "first_factors", "account_classes")
 
 
 def _view(sp: ServiceProvider) -> dict[str, Any]:
@@ -46,8 +46,10 @@ def register(
     services: Services, admin: Admin, xml_bytes: bytes, reason: str | None, *,
     department: str | None = None, name: str | None = None,
     allowed_attributes: list[str] | None = None, min_level: int = 1,
+    account_classes: list[str] | None = None,
 ) -> ServiceProvider:
     why = need_reason(reason)
+    classes = _account_classes(account_classes)
     require(admin, Permission.RP_REGISTER, department)
     for field, value in (("name", name), ("department", department)):
         if value is not None and len(value) > 200:  # the columns' size
@@ -58,7 +60,7 @@ def register(
     try:
         sp = import_sp(
             services, xml_bytes, admin.actor, department=department, name=name or None,
-            allowed_attributes=attributes, min_level=min_level)
+            allowed_attributes=attributes, min_level=min_level, account_classes=classes)
     except MetadataError as exc:
         raise AdminError("bad_input", str(exc)) from exc
     with services.db.begin() as session:
@@ -135,10 +137,20 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
             out["first_factors"] = first_factors(_as_list(values["first_factors"]))
         except InvalidClientMetadata as exc:
             raise AdminError("bad_input", exc.description) from exc
+    if "account_classes" in values:
+        out["account_classes"] = _account_classes(_as_list(values["account_classes"]))
     for flag in ("sign_response", "encrypt_assertions"):
         if flag in values:
             out[flag] = values[flag] in (True, "1", "on", "true")
     return out
+
+
+def _account_classes(value: list[str] | None) -> list[str]:
+    """Citizens, staff or both (issue 14), checked as the registry checks them."""
+    try:
+        return account_classes(value)
+    except InvalidClientMetadata as exc:
+        raise AdminError("bad_input", exc.description) from exc
 
 
 def _as_list(value: Any) -> list[str]:

@@ -138,36 +138,48 @@ def show(services: Services, client_id: str, as_json: bool) -> None:
               help="First factor a login for it may use: password, sms, passkey, scan "
                    "(default: every one). Repeatable.")
 @click.option("--min-level", type=click.IntRange(1, 3), default=None)
+@click.option("--account-class", "account_classes", multiple=True,
+              type=click.Choice(["person", "staff"]),
+              help="Accounts it admits from now on: person (citizens), staff; repeat for both.")
 @JSON
 @with_services
 def update(services: Services, client_id: str, first_factors: tuple[str, ...],
-           min_level: int | None, as_json: bool) -> None:
+           min_level: int | None, account_classes: tuple[str, ...], as_json: bool) -> None:
     """Change a relying party's login policy: an OIDC client's, or (by entity ID) a SAML SP's
-    first factors."""
+    first factors and account classes."""
     metadata: dict[str, Any] = {}
     if first_factors:
         metadata["first_factors"] = list(first_factors)
     if min_level is not None:
         metadata["min_level"] = min_level
+    if account_classes:
+        metadata["account_classes"] = list(account_classes)
     if not metadata:
-        raise CliError("nothing to change: give --first-factor or --min-level", code="usage")
+        raise CliError("nothing to change: give --first-factor, --min-level or "
+                       "--account-class", code="usage")
     with services.db.session() as session:
         known = registry.get_client(session, client_id) is not None
     if known:
         client, _ = _call(registry.update_client, services, client_id, metadata, SYSTEM_ACTOR)
         data = to_metadata(client, policy=True)
         emit(data, as_json, f"{client_id} updated: first factors "
-             f"{' '.join(data['first_factors'])}, min level {data['min_level']}")
+             f"{' '.join(data['first_factors'])}, min level {data['min_level']}, admits "
+             f"{' '.join(data['account_classes'])}")
         return
     if min_level is not None:
         raise CliError(f"no client {client_id!r} (a SAML SP's level is set by add-saml "
                        "--replace)", code="not_found")
-    sp = _call(saml_registry.set_first_factors, services, client_id, list(first_factors),
-               SYSTEM_ACTOR)
+    sp = saml_registry.get_sp(services, client_id)
     if sp is None:
         raise CliError(f"no client or SAML SP {client_id!r}", code="not_found")
+    if first_factors:
+        sp = _call(saml_registry.set_first_factors, services, client_id, list(first_factors),
+                   SYSTEM_ACTOR)
+    if account_classes:
+        sp = _call(saml_registry.set_account_classes, services, client_id,
+                   list(account_classes), SYSTEM_ACTOR)
     emit(sp.summary(), as_json, f"{client_id} updated: first factors "
-         f"{' '.join(sp.first_factors)}")
+         f"{' '.join(sp.first_factors)}, admits {' '.join(sp.account_classes)}")
 
 
 @clients.command()

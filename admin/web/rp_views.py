@@ -144,6 +144,7 @@ def _form_of(client) -> dict:
         "first_party": "1" if client.first_party else "",
         "token_endpoint_auth_method": client.token_endpoint_auth_method,
         "application_type": client.application_type,
+        "account_classes": client.account_classes or ["person"],
     }
 
 
@@ -163,7 +164,8 @@ def saml_new(admin):
                 department=request.form.get("department", "").strip() or None,
                 name=request.form.get("name", "").strip() or None,
                 allowed_attributes=request.form.getlist("allowed_attributes"),
-                min_level=_level(request.form.get("min_level")))
+                min_level=_level(request.form.get("min_level")),
+                account_classes=_account_classes(request.form))
         except AdminError as exc:
             flash(_problem(exc), "error")
         else:
@@ -171,6 +173,11 @@ def saml_new(admin):
                          url_for("admin.saml_detail", entity_id=sp.entity_id))
     return render_template("admin/saml_form.html", sp=None, form=form,
                            claims=sorted(KNOWN_CLAIMS))
+
+
+def _account_classes(form) -> list[str] | None:
+    """The ticked classes when the checkbox pair was on the form (an empty list is refused)."""
+    return form.getlist("account_classes") if form.get("account_classes_sent") else None
 
 
 def _level(value) -> int:
@@ -183,6 +190,7 @@ def saml_detail(admin):
     sp = saml_sps.get_sp(services(), admin, request.args.get("entity_id", "")[:1024])
     form = {"name": sp.name, "department": sp.department or "",
             "allowed_attributes": sp.allowed_attributes, "min_level": str(sp.min_level),
+            "account_classes": sp.account_classes or ["person"],
             "sign_response": "1" if sp.sign_response else "",
             "encrypt_assertions": "1" if sp.encrypt_assertions else ""}
     return render_template("admin/saml_form.html", sp=sp, form=form, claims=sorted(KNOWN_CLAIMS),
@@ -195,6 +203,8 @@ def saml_update(admin):
     entity_id = request.args.get("entity_id", "")[:1024]
     values = {k: request.form.get(k, "") for k in ("name", "department", "min_level")}
     values["allowed_attributes"] = request.form.getlist("allowed_attributes")
+    if (classes := _account_classes(request.form)) is not None:
+        values["account_classes"] = classes
     for flag in ("sign_response", "encrypt_assertions"):
         values[flag] = request.form.get(flag, "")
     try:

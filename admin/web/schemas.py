@@ -37,6 +37,9 @@ def _write(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
 # Issue 13: the first factors a relying party accepts.
 FIRST_FACTORS = {"type": "array", "items": {"enum": ["password", "sms", "passkey", "scan"]},
                  "minItems": 1, "maxItems": 4, "uniqueItems": True}
+# Issue 14: which accounts a relying party admits: citizens ("person"), staff, or both.
+ACCOUNT_CLASSES = {"type": "array", "items": {"enum": ["person", "staff"]},
+                   "minItems": 1, "maxItems": 2, "uniqueItems": True}
 _CLIENT_FIELDS: dict[str, Any] = {
     "client_name": line(200),
     "department": _DEPARTMENT,
@@ -47,8 +50,7 @@ _CLIENT_FIELDS: dict[str, Any] = {
     "scope": line(1000),
     "allowed_claims": array(line(64), 50),
     "min_level": LEVEL,
-    "account_classes": {"type": "array", "items": {"enum": ["person", "staff"]},
-                        "minItems": 1, "maxItems": 2, "uniqueItems": True},
+    "account_classes": ACCOUNT_CLASSES,
     "first_factors": FIRST_FACTORS,
     "subject_type": {"enum": ["public", "pairwise"]},
     "first_party": {"type": "boolean"},
@@ -67,8 +69,10 @@ SAML_NEW = _write({
     "department": _DEPARTMENT,
     "allowed_attributes": _ATTRIBUTES,
     "min_level": LEVEL,
+    "account_classes": ACCOUNT_CLASSES,
 })
 SAML_CHANGE = _write({
+    "account_classes": ACCOUNT_CLASSES,
     "first_factors": FIRST_FACTORS,
     "name": line(200, min_length=1),
     "department": _DEPARTMENT,

@@ -123,6 +123,23 @@ def set_first_factors(services: Services, entity_id: str, factors: list[str],
     return sp
 
 
+def set_account_classes(services: Services, entity_id: str, classes: list[str],
+                        actor: Actor) -> ServiceProvider | None:
+    """Set which accounts an SP admits, citizens ("person"), staff or both (issue 14); None
+    for an unknown SP. ``InvalidClientMetadata`` names a class that does not exist."""
+    classes = policy.account_classes(classes)
+    with services.db.begin() as session:
+        sp = session.get(ServiceProvider, entity_id)
+        if sp is None:
+            return None
+        before, sp.account_classes = sp.account_classes, classes
+        record(session, EventType.CLIENT_CHANGE, actor=actor, client_id=entity_id[:128],
+               action="saml.update", before={"account_classes": before},
+               after={"account_classes": classes})
+    _forget(entity_id)
+    return sp
+
+
 def set_disabled(services: Services, entity_id: str, disabled: bool, actor: Actor) -> bool:
     with services.db.begin() as session:
         sp = session.get(ServiceProvider, entity_id)
