@@ -56,7 +56,8 @@ def make_store(settings: Settings, database) -> Store:
 
 def persistence_warning(settings: Settings) -> str | None:
     """Why SSO sessions in the Store would not survive a restart of its server, or None.
-    The SQL Store is as durable as the database; Redis needs its append-only file."""
+    The SQL Store is as durable as the database; Redis needs its append-only file (on a
+    Cluster, every master's)."""
     if not settings.redis_url:
         return None
     from idp.store.redis_store import RedisStore
@@ -65,7 +66,7 @@ def persistence_warning(settings: Settings) -> str | None:
     try:
         return store.persistence_warning()
     finally:
-        store.client.close()
+        store.close()
 
 
 def get_json(store: Store, key: str) -> Any:

@@ -107,6 +107,11 @@ class RedisStore:
                 self._client = client
             return self._client
 
+    def close(self) -> None:
+        """Close the client's connections, if it was ever built."""
+        if self._client is not None:
+            self._client.close()
+
     def persistence_warning(self) -> str | None:
         """Why entries would not survive a restart of this Redis (README "Production"), or
         None when its append-only file is on. On a Cluster every master is asked."""

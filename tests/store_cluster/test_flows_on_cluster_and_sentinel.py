@@ -67,3 +67,14 @@ def test_the_persistence_check_asks_every_cluster_master(svc, redis_cluster):
     warning = svc.store.persistence_warning()
     assert "appendonly no" in warning
     assert all(str(port) in warning for port in redis_cluster.masters())
+
+
+@pytest.mark.parametrize("topology", ["cluster"], indirect=True)
+def test_idp_serve_on_the_cluster_warns_naming_the_masters_without_append_only_file(
+    redis_cluster, idp_env, serve_idp, tmp_path
+):
+    log = tmp_path / "serve.log"
+    serve_idp(idp_env(IDP_REDIS_URL=redis_cluster.url), log=log)
+    text = log.read_text()
+    assert "WARNING" in text and "appendonly no" in text and "Cluster masters" in text
+    assert all(f"127.0.0.1:{port}" in text for port in redis_cluster.masters())
