@@ -241,11 +241,18 @@ class SentinelSet:
         others = cli(port, "SENTINEL", "SENTINELS", SERVICE)
         return "master-link-status\nok" in replicas and others.splitlines().count("name") >= 2
 
+    def master_of(self, key: str) -> int:
+        """The master's port: it holds every key."""
+        return self.master_port()
+
+    def node(self, port: int) -> Node:
+        return self.master if self.master.port == port else self.replica
+
     def kill_master_of(self, key: str) -> Node:
         """kill -9 the master (it holds every key), once its replica has caught up."""
         port = self.master_port()
-        node, other = (self.master, self.replica) if self.master.port == port else \
-            (self.replica, self.master)
+        node = self.node(port)
+        other = self.replica if node is self.master else self.master
         wait_replicated(port, other.port)
         node.kill()
         return node
