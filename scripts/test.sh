@@ -5,11 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 
-# System packages: LDAP headers (python-ldap), slapd, xmlsec1, Chromium, PostgreSQL, Redis,
+# System packages: LDAP headers (python-ldap), slapd, xmlsec1, Chromium, PostgreSQL, Redis
+# (redis-server also runs the Sentinels; redis-cli creates the test Cluster),
 # HAProxy (the balancer in front of two nodes in tests/multinode).
 need=()
 for pair in slapd:slapd ldapadd:ldap-utils xmlsec1:xmlsec1 chromium:chromium \
-            redis-server:redis-server pg_ctlcluster:postgresql node:nodejs npm:npm \
+            redis-server:redis-server redis-cli:redis-tools pg_ctlcluster:postgresql \
+            node:nodejs npm:npm \
             haproxy:haproxy; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || need+=("${pair#*:}")
 done
