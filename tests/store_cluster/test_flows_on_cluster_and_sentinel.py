@@ -10,6 +10,8 @@ import pytest
 from browser_flows import PASSWORD, authorize, code_of, follow, redeem, seed, sign_in
 
 from idp.authn.lockout import Lockout, Refusal, subject_for
+from idp.authn.one_time_codes import CodeCheck, CodePurpose
+from idp.authn.phone_codes import codes
 from idp.sso.session import COOKIE_NAME
 
 
@@ -50,6 +52,15 @@ def test_wrong_passwords_are_counted_and_lock_the_account_on_cluster_or_sentinel
         lockout.failure(subject, "10.0.0.9", now)
     block = lockout.check(subject, "10.0.0.9", now)
     assert block is not None and block.reason == Refusal.LOCKED
+
+
+def test_an_sms_code_counts_wrong_tries_and_is_used_once_on_cluster_or_sentinel(svc):
+    sms = codes(svc)
+    code = sms.issue(CodePurpose.LOGIN, "13812345678")
+    wrong = "000000" if code != "000000" else "111111"
+    assert sms.verify(CodePurpose.LOGIN, "13812345678", wrong) == CodeCheck.WRONG
+    assert sms.verify(CodePurpose.LOGIN, "13812345678", code) == CodeCheck.OK
+    assert sms.verify(CodePurpose.LOGIN, "13812345678", code) == CodeCheck.VOID
 
 
 def test_a_replayed_assertion_id_and_a_second_sync_are_refused_on_cluster_or_sentinel(svc):
