@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from clients.generation import announce_changes
 from idp.accounts.passwords import Passwords
 from idp.audit.group import GroupCommit
 from idp.audit.partitions import ensure_partitions
@@ -47,6 +48,7 @@ class Services:
         keyring = Keyring(db, load_kek(settings))
         keyring.check()
         store = make_store(settings, db)
+        announce_changes(db, store)  # every node's client cache sees a change at once
         return cls(
             settings=settings,
             db=db,

@@ -8,12 +8,14 @@ schedule and removes expired retired keys, so no separate job is needed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from joserfc import jwt
@@ -41,6 +43,7 @@ REFRESH_SECONDS = 2.0
 _ORDER = {KeyState.CURRENT: 0, KeyState.NEXT: 1, KeyState.RETIRED: 2}
 # OIDC Core §15.1: RS256 is the algorithm every relying party supports; the JWKS always has it.
 DEFAULT_ALG = "RS256"
+_NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class SigningKeys:
         self._public: dict[str, JoseKey] = {}
         self._registries = {alg: JwtRegistry(algorithms=[alg]) for alg in JWT_ALGORITHMS}
         self._lifecycle: Lifecycle | None = None
+        # (generation, valid until, body, ETag) of the serialised JWK Set (jwks_document).
+        self._jwks_document: tuple[int, datetime, bytes, str] | None = None
 
     # --- signing ---------------------------------------------------------------------------
 
@@ -121,6 +126,23 @@ class SigningKeys:
         self._current(DEFAULT_ALG)
         keys = sorted(self.published(), key=lambda k: (k.alg, _ORDER[k.state]))
         return {"keys": [dict(k.jwk) for k in keys if k.alg != SAML]}
+
+    def jwks_document(self) -> tuple[bytes, str]:
+        """The JWK Set as JSON bytes and its strong ETag (RFC 9110 §8.8.3), made again only
+        when the published keys change: a rotation on any node (the slots' generation) or a
+        retired key leaving the set. The ETag is a digest of the bytes, so every node sharing
+        the database gives the same one and a balancer's 304s stay right."""
+        self._current(DEFAULT_ALG)
+        now, cached = self.now(), self._jwks_document
+        if cached is not None and cached[0] == self._generation and now < cached[1]:
+            return cached[2], cached[3]
+        generation = self._generation
+        body = json.dumps(self.jwks(), separators=(",", ":")).encode()
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        ends = [k.published_until(self.longest_token_lifetime) for k in self.published()]
+        until = min((end for end in ends if end is not None), default=_NEVER)
+        self._jwks_document = (generation, until, body, etag)
+        return body, etag
 
     def published(self) -> list[KeyInfo]:
         self._refresh()

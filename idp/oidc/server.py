@@ -9,7 +9,6 @@ and policy (``authorization/``). ``init_app`` builds the server once per app and
 from __future__ import annotations
 
 import json
-import time
 from base64 import urlsafe_b64decode
 from collections.abc import Mapping
 from typing import Any
@@ -21,10 +20,12 @@ from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from flask import Flask, current_app
 from flask import request as flask_request
 
-from clients.registry import get_client
+from clients.cache import ClientCache
+from clients.generation import ClientGeneration
 from idp.audit import EventType, record
 from idp.oidc.audit_actor import actor
 from idp.oidc.authlib_endpoints import EndSession, Introspection, Revocation
+from idp.oidc.documents import PreparedDocuments
 from idp.oidc.end_user import EndUser
 from idp.oidc.grants import authorization_codes, refresh_tokens
 from idp.oidc.grants.client_auth import PrivateKeyJwt
@@ -63,26 +64,19 @@ class OidcServer(AuthorizationServer):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
-        self._clients: dict[str | None, tuple[float, Any]] = {}
+        self._clients = ClientCache(services.db, services.keyring, ttl=CLIENT_CACHE_SECONDS,
+                                    generation=ClientGeneration(services.store))
         self.register_token_generator("default", self.generate_bearer_token)
 
     # --- storage --------------------------------------------------------------------------
 
     def query_client(self, client_id: str | None):
-        """The enabled client. Kept per process for CLIENT_CACHE_SECONDS: the token endpoint
-        would otherwise read the client row on every request (a disabled client or a rotated
-        secret takes effect on every node within that time)."""
-        now = time.monotonic()
-        cached = self._clients.get(client_id)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        with self.services.db.session() as session:
-            client = get_client(session, client_id, keyring=self.services.keyring)
-        found = None if client is None or client.disabled else client
-        if len(self._clients) > 10_000:  # unknown ids must not grow the cache without bound
-            self._clients.clear()
-        self._clients[client_id] = (now + CLIENT_CACHE_SECONDS, found)
-        return found
+        """The enabled client, from the per-process cache: the token endpoint would otherwise
+        read the client row on every request. A disabled client or a rotated secret is refused
+        at once on every node (the cache follows ``clients.generation``; while the Store is
+        unreachable, within CLIENT_CACHE_SECONDS)."""
+        client = self._clients.get(client_id if isinstance(client_id, str) else None)
+        return None if client is None or client.disabled else client
 
     def generate_bearer_token(
         self, grant_type: str, client, user: EndUser | None = None, scope: str | None = None,
@@ -165,5 +159,8 @@ def oidc_server() -> OidcServer:
 
 
 def init_app(app: Flask) -> None:
-    """Build the app's server (the app factory registers the routes and the session hooks)."""
-    app.extensions["oidc"] = build_server(app.extensions["yiwang"])
+    """Build the app's server (the app factory registers the routes and the session hooks),
+    and put the prepared discovery and JWKS documents in front of Flask (``documents``)."""
+    services = app.extensions["yiwang"]
+    app.extensions["oidc"] = build_server(services)
+    app.wsgi_app = PreparedDocuments(app.wsgi_app, services)

@@ -50,8 +50,14 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def init_app(app: Flask) -> None:
+def security_headers(issuer: str) -> dict[str, str]:
+    """The headers every response carries (for middleware that answers before Flask)."""
     headers = dict(_HEADERS)
-    if app.extensions["yiwang"].settings.issuer.startswith("https://"):
+    if issuer.startswith("https://"):
         headers["Strict-Transport-Security"] = HSTS
+    return headers
+
+
+def init_app(app: Flask) -> None:
+    headers = security_headers(app.extensions["yiwang"].settings.issuer)
     app.after_request(lambda response: _apply(response, headers))

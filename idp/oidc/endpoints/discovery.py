@@ -1,29 +1,29 @@
 """OIDC Discovery §4, GET ``/.well-known/openid-configuration``: the provider metadata
-(``idp.oidc.provider_metadata``), serialised once per app and cacheable by anyone."""
+(``idp.oidc.provider_metadata``), serialised once per app and cacheable by anyone.
+
+A plain GET is answered before Flask by ``idp.oidc.documents``; this view serves the rest
+(a request with a query string) with the same bytes and headers.
+"""
 
 from __future__ import annotations
 
-import json
+from flask import current_app
 
-from flask import Response, current_app
-
-from idp.oidc.provider_metadata import metadata
+from idp.oidc.documents import DISCOVERY_MAX_AGE, discovery_document
+from idp.oidc.endpoints.document_response import document_response
 from idp.services import services
 
 
 def openid_configuration():
-    response = Response(_document(), mimetype="application/json")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return document_response(_document(), DISCOVERY_MAX_AGE)
 
 
 def _document() -> bytes:
     """The document, serialised once per app: it depends only on the settings, which are
-    fixed for the app's lifetime, and relying parties fetch it often."""
+    fixed for the app's lifetime."""
     extensions = current_app.extensions
     cached = extensions.get("oidc_discovery")
     if cached is None:
-        cached = extensions["oidc_discovery"] = json.dumps(
-            metadata(services().settings), separators=(",", ":")).encode()
+        cached = extensions["oidc_discovery"] = discovery_document(services())
     return cached
+
