@@ -20,6 +20,10 @@ class EventType(StrEnum):
     LOGIN_MFA = "login.mfa"  # the second-factor step; detail: {"method": "totp"|"recovery"},
     # "purpose": "password_reset" when it is the forgot-password step
     LOCKOUT = "lockout"  # account or IP temporarily locked; detail: {"scope", "until"}
+    # Scan to log in (idp/authn/scan_login.py). detail: {"action": "shown"|"scanned"|
+    # "confirmed"|"denied"|"expired"|"used"|"refused", "request" (its id), "reason" on refusal};
+    # the login it ends is a LOGIN event with methods ["mca"].
+    LOGIN_SCAN = "login.scan"
     LOGOUT = "logout"  # SSO session ended; detail: {"sid", "initiator"}
     SESSION_ACT_AS = "session.act_as"  # acting for a legal person; detail: {"legal_person_id"}
     # Second factors. detail: {"method": "totp"}

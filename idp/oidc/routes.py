@@ -21,6 +21,7 @@ from idp.oidc.endpoints import (
     par,
     registration,
     revocation,
+    scan_login,
     select_account,
     token,
     userinfo,
@@ -49,6 +50,8 @@ ROUTES = [
     ("/session/end", end_session.logout, GET_POST),
     ("/logout", end_session.logout, GET),
     ("/session/end/confirm", end_session.logout_confirmed, POST),
+    # Scan to log in: the provincial app confirms with its access token (issue 13).
+    ("/scan/<request_id>", scan_login.scan_request, GET_POST),
 ]
 
 REGISTRATION_ROUTES = [

@@ -24,8 +24,10 @@ from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     password_change,
     password_reset,
     real_name,
+    scan_login,
     second_factor,
     signup,
+    sms_login,
     staff_login,
 )
 from idp.web.auth.blueprints import account_bp, bp

@@ -9,8 +9,10 @@ from idp.authn.password_login import password_login
 from idp.authn.pending import PendingLogin, save_pending
 from idp.authn.totp import is_enrolled
 from idp.services import services
+from idp.sso.first_factors import FirstFactor
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import (
+    DOORS,
     actor,
     continue_login,
     door_of,
@@ -19,6 +21,8 @@ from idp.web.auth.login_flow import (
     refusal_message,
     see_other,
 )
+from idp.web.auth.login_methods import refused
+from idp.web.auth.login_tabs import login_page_context
 from idp.web.auth.staff_login import STAFF_DOOR, staff_form
 from idp.web.i18n import t
 from idp.web.sso_cookie import current_session
@@ -41,6 +45,7 @@ def login_form():
         "auth/login.html", door=door, login_id=request_.id if request_ else None,
         client_name=request_.client_name if request_ else None, username=hint or "",
         signed_in_as=current[1].username if current else None,
+        **login_page_context(request_, door, request.args.get("method")),
     )
 
 
@@ -52,6 +57,8 @@ def login_submit():
     door = door_of(request.form.get("door"), request_)
     back = url_for("auth.login_form", login=request_.id if request_ else None, door=door)
     session["login_username"] = username.strip()
+    if door in DOORS and refused(request_, FirstFactor.PASSWORD):  # issue 13: the RP's policy
+        return see_other(back)
     if not username.strip() or not password:
         flash(t("请输入用户名和密码。", "Enter your username and password."), "error")
         return see_other(back)

@@ -19,6 +19,7 @@ from idp.web.i18n import t
 from idp.web.sso_cookie import current_session, set_session_cookie
 
 DOORS = ("person", "legal")
+FIRST_FACTOR = "first_factor"  # the Flask session's [pending id, amr] of a passwordless start
 CST = timezone(timedelta(hours=8))
 
 
@@ -77,6 +78,7 @@ def finish_login(pending: PendingLogin, amr: list[str], *, new_account: bool = F
     ends here, so here a browser not seen in 90 days is told to the person by SMS (not for
     the sign-up that made the account: ``new_account``)."""
     svc = services()
+    amr = _with_first_factor(pending, amr)
     level = level_after(pending.person_level, amr)
     token, sso = establish_session(
         svc, current_session(), account_id=pending.account_id, username=pending.username,
@@ -101,6 +103,19 @@ def finish_login(pending: PendingLogin, amr: list[str], *, new_account: bool = F
     set_session_cookie(response, token, sso)
     set_device_cookie(response, device)
     return response
+
+
+def note_first_factor(pending: PendingLogin, method: str) -> None:
+    """A pending login began with ``method`` (an RFC 8176 value), not the password: the step
+    owed next (the second factor page, which finishes with "pwd") must not claim a password."""
+    session[FIRST_FACTOR] = [pending.id, method]
+
+
+def _with_first_factor(pending: PendingLogin, amr: list[str]) -> list[str]:
+    noted = session.pop(FIRST_FACTOR, None)
+    if noted and noted[0] == pending.id:
+        return [noted[1] if method == "pwd" else method for method in amr]
+    return amr
 
 
 def local_time(epoch: int) -> str:

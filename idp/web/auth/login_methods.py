@@ -1,0 +1,50 @@
+"""The ways to log in a login page offers (issue 13): password, SMS code, scan with the app
+(passkeys have their own button), as tabs that are plain links, limited to the first factors
+the pending request's relying party accepts (``idp.sso.policy.allowed_first_factors``)."""
+
+from __future__ import annotations
+
+from flask import flash
+
+from idp.sso.first_factors import ALL_FIRST_FACTORS, FirstFactor
+from idp.sso.login_request import LoginRequest
+from idp.sso.policy import allowed_first_factors
+from idp.web.i18n import t
+
+# The tabs, in order: the factor each one uses.
+TABS = (FirstFactor.PASSWORD, FirstFactor.SMS, FirstFactor.SCAN)
+
+
+def factor_names() -> dict[str, str]:
+    return {
+        FirstFactor.PASSWORD: t("密码", "password"),
+        FirstFactor.SMS: t("短信验证码", "SMS code"),
+        FirstFactor.PASSKEY: t("通行密钥（刷脸/指纹）", "passkey (face / fingerprint)"),
+        FirstFactor.SCAN: t("政务App扫码", "scanning with the app"),
+    }
+
+
+def methods_context(request_: LoginRequest | None, door: str, asked: str | None) -> dict:
+    """What the login page's tabs and notes need: the allowed factors, the tab shown, and the
+    relying party's requirement in words when it accepts fewer than every factor."""
+    factors = allowed_first_factors(request_)
+    tabs = [tab.value for tab in TABS if tab in factors] if door != "staff" else []
+    method = asked if asked in tabs else (tabs[0] if tabs else FirstFactor.PASSWORD.value)
+    names = factor_names()
+    needs = None
+    if set(factors) != set(ALL_FIRST_FACTORS):
+        needs = t("、", ", ").join(names[f] for f in ALL_FIRST_FACTORS if f in factors)
+    return {"factors": factors, "tabs": tabs, "method": method, "factor_names": names,
+            "factor_needs": needs}
+
+
+def refused(request_: LoginRequest | None, factor: FirstFactor) -> bool:
+    """True (with the page's message flashed) when the request's relying party does not
+    accept this first factor: the step must not go on."""
+    if factor in allowed_first_factors(request_):
+        return False
+    name = factor_names()[factor]
+    flash(t(f"此服务不接受{name}登录，请使用页面上提供的方式。",
+            f"This service does not accept logging in with {name}: use a way the page offers."),
+          "error")
+    return True
