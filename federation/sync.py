@@ -40,7 +40,7 @@ from federation.ldap.config import LdapConfig
 from federation.ldap.entries import DirectoryEntry, groups_by_member, read_entries
 from federation.models import BIND_PASSWORD, StaffLink
 from federation.staff_accounts import UNUSABLE_PREFIX, staff_username
-from federation.staff_roles import audit_role_changes, department_of
+from federation.staff_roles import audit_role_changes, department_of, refresh_group_roles
 from idp.accounts.enums import AccountClass
 from idp.accounts.models import EMAIL, PHONE, Person, new_id
 from idp.audit import SYSTEM_ACTOR, Actor, EventType, record
@@ -125,7 +125,11 @@ def _run(services, name, config, actor, full, on_page, page_size, lock, token) -
         high = max([high or "", *(e.changed for e in page if e.changed)]) or None
         if on_page is not None:
             on_page(number)
-    disabled = _disable_missing(services, name, seen, actor) if full else 0
+    if full:
+        disabled = _disable_missing(services, name, seen, actor)
+    else:  # a group joined or left changes the group's entry, not its members'
+        disabled = 0
+        counts["changed"] += refresh_group_roles(services, name, config.group_roles, groups)
     result = SyncResult(directory=name, mode="full" if full else "incremental",
                         added=counts["added"], changed=counts["changed"], disabled=disabled,
                         unchanged=counts["unchanged"], skipped=counts["skipped"],
