@@ -74,11 +74,15 @@ class EventType(StrEnum):
     SAML_ASSERTION = "saml.assertion"
     CLIENT_CHANGE = "client.change"  # registration, update, disable, secret rotation
     KEY_ROTATE = "key.rotate"
-    # detail {"action", ...}; staff directories: "directory.add"|"directory.disable" with
-    # "directory" (federation/directories.py), never the bind password; "directory.sync" with
-    # "directory", "mode", "added", "changed", "disabled", "resumed" (federation/sync.py)
+    # detail {"action", ...}; staff directories: "directory.add"|"directory.disable"|
+    # "directory.enable" with "directory" (federation/directories.py; from the console also
+    # "reason"), never the bind password; "directory.sync" with "directory", "mode", "added",
+    # "changed", "disabled", "resumed" (federation/sync.py); "directory.sync_request" (the
+    # console's "sync now"); "directory.unavailable" (outcome failure) / "directory.recovered",
+    # once per outage (federation/directory_health.py)
     ADMIN_ACTION = "admin.action"
-    # Admin roles (admin/roles.py). detail: {"role", "department", "reason" on refusal}
+    # Admin roles (admin/roles.py). detail: {"role", "department", "reason" on refusal}; a role
+    # from a staff directory's group adds "source" (the directory: federation/staff_roles.py)
     ROLE_GRANT = "role.grant"
     ROLE_REVOKE = "role.revoke"
     # The audit log itself. export detail: {"filter", "format", "events"};
