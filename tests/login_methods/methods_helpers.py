@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from clients.registry import register_client
 from idp.audit import SYSTEM_ACTOR
+from tests.login.login_helpers import PASSWORD
 
 REDIRECT = "https://rp.example.gov.cn/cb"
 PHONE = "13812345678"  # the login tests' person() default
@@ -99,7 +100,7 @@ def query_of(response) -> dict[str, str]:
 APP_REDIRECT = "cn.gov.yiwang.app:/oauth2/callback"
 
 
-def app_token(browser, *, username: str = "alice", password: str = "correct horse battery",
+def app_token(browser, *, username: str = "alice", password: str = PASSWORD,
               sms_code_of=None) -> dict:
     """The provincial app signs its person in (authorization code + PKCE, public client
     ``yiwang-app``, through the login page as its web view shows it) and redeems the code:

@@ -12,6 +12,7 @@ from idp.authn.sms_login import AMR, begin_sms_login, check_sms_login, load_sms_
 from idp.notify import mask_phone
 from idp.services import services
 from idp.sso.first_factors import FirstFactor
+from idp.sso.policy import allowed_first_factors
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import (
     actor,
@@ -64,7 +65,8 @@ def sms_login_code():
     return render_template(
         "auth/login_sms_code.html", phone=mask_phone(flow.phone),
         login_id=flow.login_id, door=session.get("sms_login_door", "person"),
-        client_name=request_.client_name if request_ else None)
+        client_name=request_.client_name if request_ else None,
+        password_allowed=FirstFactor.PASSWORD in allowed_first_factors(request_))
 
 
 @bp.post("/login/sms/code")
