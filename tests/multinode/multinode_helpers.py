@@ -84,9 +84,14 @@ class Node:
             pass
         return False
 
+    def terminate(self) -> None:
+        """Ask for a graceful stop (SIGTERM to the server's own main process)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()  # a graceful stop of the server's own master
+            self.process.terminate()
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:

@@ -19,8 +19,9 @@ from multinode_helpers import (
 
 
 def test_killing_node_a_under_load_fails_only_its_requests_in_flight_and_loses_no_state(
-    cluster
+    fresh_cluster
 ):
+    cluster = fresh_cluster
     # Made on node A before it dies: an SSO session, a code not redeemed yet, a refresh token.
     browser = requests.Session()
     assert log_in(cluster, browser, node="a").status_code == 303
