@@ -15,6 +15,8 @@ import logging
 import os
 from dataclasses import dataclass
 
+from idp import metrics_listener
+from idp.log_format import json_logconfig
 from idp.settings import Settings
 
 SERVERS = ("granian", "gunicorn")
@@ -47,6 +49,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
 
     if options.server not in SERVERS:
         raise ValueError(f"unknown server {options.server!r}")
+    metrics_listener.prepare(settings)  # before anything counts: workers share its directory
     prepare(settings)  # schema, KEK check and first-start admin, before any worker forks
     warning = persistence_warning(settings)  # SSO sessions must survive a Redis restart
     if warning:
@@ -101,7 +104,11 @@ def _serve_granian(settings: Settings, options: ServeOptions, workers: int) -> N
         # a backend outage alive (503), so a replacement never loops on a failed boot.
         respawn_failed_workers=True, respawn_interval=1.0,
         workers_kill_timeout=max(1, round(options.graceful_timeout)),
-        log_access=options.access_log,
+        # IDP_LOG_FORMAT=json: the app writes the access lines (with the request id).
+        log_access=options.access_log and settings.log_format != "json",
+        log_dictconfig=json_logconfig("_granian", "granian.access",
+                                      access_lines=options.access_log)
+        if settings.log_format == "json" else None,
         # Query strings can carry codes and tokens: log the path only.
         log_access_format='%(addr)s "%(method)s %(path)s" %(status)d %(dt_ms).1fms',
     )
@@ -126,14 +133,19 @@ def _serve_gunicorn(settings: Settings, options: ServeOptions, workers: int) -> 
         "workers": workers,
         "threads": options.threads,
         "worker_class": "gthread" if options.threads > 1 else "sync",
-        "graceful_timeout": options.graceful_timeout,
+        "graceful_timeout": round(options.graceful_timeout),  # gunicorn takes whole seconds
         # Longer than clients' own idle reuse (node's undici: 4 s), so a client never sends on
         # a kept-alive connection the server is just closing ("fetch failed" in the bench).
         "keepalive": 5,
         # One fixed control-socket path per user would be shared by every server on the host.
         "control_socket_disable": True,
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+        # A dead worker's share of the live gauges (the audit queue depth) leaves /metrics.
+        "child_exit": lambda _arbiter, worker: metrics_listener.worker_exited(worker.pid),
     }
-    if options.access_log:  # a formatted line per request costs ~5% of a small request's CPU
+    if settings.log_format == "json":  # the app writes the access lines (with the request id)
+        config["logconfig_dict"] = json_logconfig("gunicorn.error", "gunicorn.access",
+                                                  access_lines=options.access_log)
+    elif options.access_log:  # a formatted line per request costs ~5% of a small request's CPU
         config["accesslog"] = "-"
     Gunicorn().run()
