@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from idp.services import Services
@@ -46,6 +47,12 @@ def _hand_over(settings: Settings, username: str, password: str) -> None:
     path = settings.data_dir / BOOTSTRAP_PASSWORD_FILE
     write_private(path, f"# 初始管理员 {username} 的一次性密码 / one-time password of "
                         f"{username}: read it, then delete this file\n{password}\n")
+    if settings.log_format == "json":  # the service log is one JSON object per line
+        logging.getLogger(__name__).warning(
+            "bootstrap administrator %s created (security administrator; change the password "
+            "at first login): one-time password in %s (mode 0600; read it, then delete the "
+            "file)", username, path)
+        return
     print("\n初始管理员已创建 / Bootstrap administrator created\n"
           f"  password: in {path} (mode 0600; read it, then delete the file)\n{about}",
           flush=True)

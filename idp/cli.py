@@ -8,11 +8,12 @@ how to build the app's Services.
 from __future__ import annotations
 
 import logging
-import sys
+import os
 
 import click
 
 from idp.commands import CliError, JsonAwareGroup, Wiring
+from idp.log_format import configure as configure_logging
 from idp.settings import Settings, SettingsError
 
 
@@ -26,11 +27,10 @@ def _build_services(settings: Settings):
              context_settings={"obj": Wiring(build_services=_build_services)})
 @click.option("--verbose", "-v", is_flag=True, help="Log at DEBUG level.")
 def idp(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    # Before the settings are read (reading them may log): IDP_LOG_FORMAT straight from the
+    # environment; Settings still refuses a value other than text or json.
+    configure_logging(os.environ.get("IDP_LOG_FORMAT", "text"),
+                      logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
@@ -44,19 +44,16 @@ def idp(verbose: bool) -> None:
               show_default=True, help="HTTP front (gunicorn gthread kept for comparison)")
 @click.option("--header-timeout", default=10.0, show_default=True,
               help="seconds a client has to send its whole request head")
-@click.option("--body-timeout", default=30.0, show_default=True,
-              help="seconds a request body has to arrive (else 408)")
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="one line per request on stdout (benchmarks turn it off)")
 def serve(bind: str, workers: int, threads: int, server: str, header_timeout: float,
-          body_timeout: float, access_log: bool) -> None:
+          access_log: bool) -> None:
     """Serve the IdP (granian by default; stops cleanly on SIGTERM, in-flight requests end)."""
     from idp.server import ServeOptions
     from idp.server import serve as run_server
 
     options = ServeOptions(bind=bind, workers=workers, threads=threads, access_log=access_log,
-                           server=server, header_timeout=header_timeout,
-                           body_timeout=body_timeout)
+                           server=server, header_timeout=header_timeout)
     try:
         run_server(Settings.from_env(), options)
     except SettingsError as exc:

@@ -73,10 +73,13 @@ def formatter(log_format: str) -> logging.Formatter:
 
 
 def configure(log_format: str, level: int = logging.INFO) -> None:
-    """Send every log line to stderr in log_format ("text" or "json")."""
+    """Send every log line to stderr in log_format ("text" or "json"). As basicConfig, it
+    leaves a root logger that has handlers already alone (a test runner's capture)."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter(log_format))
-    root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
 

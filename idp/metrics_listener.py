@@ -27,6 +27,13 @@ from idp.web.metrics import listener_app
 log = logging.getLogger(__name__)
 
 
+def prepare(settings: Settings) -> None:
+    """The metrics directory of this run, and the listener when IDP_METRICS_BIND is set."""
+    prepare_directory()
+    if settings.metrics_bind:
+        start_listener(settings)
+
+
 def prepare_directory() -> Path:
     """Point PROMETHEUS_MULTIPROC_DIR at an empty directory for this run; its path."""
     given = os.environ.get(MULTIPROC_ENV)
