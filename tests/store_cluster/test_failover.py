@@ -37,5 +37,8 @@ def test_a_session_outlives_a_failover_of_the_master_holding_it(client, svc, top
 
         answer, verifier = authorize(client, rp)  # the same session: no login asked
         assert redeem(client, rp, code_of(answer), verifier).status_code == 200
+        # The promoted replica never loaded the Store's Lua scripts: they load again on use.
+        raw = svc.store.get(f"sso:{session.sid}")
+        assert svc.store.swap(f"sso:{session.sid}", raw, raw, 600) is True
     finally:
         topology.recover(killed)
