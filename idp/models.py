@@ -9,6 +9,7 @@ import idp.accounts.deletion  # noqa: F401
 import idp.accounts.models  # noqa: F401
 import idp.audit.record  # noqa: F401
 import idp.authn.models  # noqa: F401
+import idp.authn.passkeys.models  # noqa: F401
 import idp.oidc.grants.refresh_token_model  # noqa: F401
 import idp.store.sql_store  # noqa: F401
 import idp.verification.models  # noqa: F401

@@ -19,6 +19,12 @@ class EventType(StrEnum):
     LOGIN = "login"
     LOGIN_MFA = "login.mfa"  # the second-factor step; detail: {"method": "totp"|"recovery"},
     # "purpose": "password_reset" when it is the forgot-password step
+    # A passkey (idp/authn/passkeys/assertion.py) is LOGIN_MFA with "method": "passkey", or a
+    # passwordless LOGIN with "methods": ["passkey"]; both add "amr" ("hwk"|"swk") and
+    # "passkey_id"; a refusal's "reason": "no_challenge" (expired or replayed),
+    # "unknown_credential", "other_account", "origin", "rp_id", "challenge", "user_presence",
+    # "user_verification", "signature", "user_handle", "sign_count_regression" (with
+    # "stored" and "received"), "disabled" or "invalid"
     LOCKOUT = "lockout"  # account or IP temporarily locked; detail: {"scope", "until"}
     # Scan to log in (idp/authn/scan_login.py). detail: {"action": "shown"|"scanned"|
     # "confirmed"|"denied"|"expired"|"used"|"refused", "request" (its id), "reason" on refusal};
@@ -26,7 +32,7 @@ class EventType(StrEnum):
     LOGIN_SCAN = "login.scan"
     LOGOUT = "logout"  # SSO session ended; detail: {"sid", "initiator"}
     SESSION_ACT_AS = "session.act_as"  # acting for a legal person; detail: {"legal_person_id"}
-    # Second factors. detail: {"method": "totp"}
+    # Second factors. detail: {"method": "totp"|"passkey"}; a passkey adds "amr", "passkey_id"
     MFA_ENROL = "mfa.enrol"
     MFA_REMOVE = "mfa.remove"
     RECOVERY_CODES_ISSUED = "mfa.recovery_codes"

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 
 from idp.accounts.deletion import AccountDeletion, aware
 from idp.accounts.models import Person
@@ -25,6 +25,7 @@ from idp.authn.lockout import (
     take_lockout_notice,
 )
 from idp.authn.models import TotpCredential
+from idp.authn.passkeys.models import Passkey
 from idp.db import utcnow
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class Account:
     disabled: bool
     assurance_level: int
     must_change_password: bool
-    second_factor: bool  # the account has an authenticator app: its code comes next
+    second_factor: bool  # an authenticator app or a passkey: the second step comes next
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ def password_login(
 _ACCOUNT = (
     select(Person.id, Person.username, Person.password_hash, Person.disabled,
            Person.assurance_level, Person.must_change_password,
-           TotpCredential.account_id.is_not(None).label("second_factor"),
+           (TotpCredential.account_id.is_not(None)
+            | exists().where(Passkey.account_id == Person.id)).label("second_factor"),
            AccountDeletion.purge_after)
     .outerjoin(TotpCredential, TotpCredential.account_id == Person.id)
     .outerjoin(AccountDeletion, AccountDeletion.account_id == Person.id)
@@ -98,8 +100,8 @@ _ACCOUNT = (
 
 
 def _lookup(services: Services, username: str) -> Account | None:
-    """The account of a username (stored lower case) and whether it has an authenticator
-    app: the login needs both, and every query is a round trip."""
+    """The account of a username (stored lower case) and whether it has a second factor (an
+    authenticator app or a passkey): the login needs both, and every query is a round trip."""
     with services.db.engine.connect() as conn:
         row = conn.execute(_ACCOUNT, {"username": username.strip().lower()}).first()
     # An account past its deletion grace period is gone for the login, erased or not yet.

@@ -20,7 +20,7 @@ class PendingLogin:
     door: str  # "person" | "legal"
     login_id: str | None = None  # the LoginRequest being served, if any
     must_change_password: bool = False  # a new password is owed before anything else
-    second_factor: bool = False  # an authenticator app is enrolled: its code comes next
+    second_factor: bool = False  # an authenticator app or a passkey: it comes next
     id: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     created_at: int = field(default_factory=lambda: int(time.time()))
 

@@ -75,5 +75,9 @@ STANDARD_CLASS_LEVELS = {
     UNSPECIFIED_CLASS: 1, PASSWORD: 1, PASSWORD_PROTECTED: 1,
     MOBILE_TWO_FACTOR: 3, TIME_SYNC_TOKEN: 3,
 }
-# RFC 8176 amr values -> the standard class describing that method.
-METHOD_CLASSES = {"otp": TIME_SYNC_TOKEN, "sms": MOBILE_TWO_FACTOR, "mfa": MOBILE_TWO_FACTOR}
+# A passkey (WebAuthn) is phishing resistant: the class login.gov names for it (NIST SP
+# 800-63B AAL2 with a phishing-resistant authenticator), ahead of "mfa" a passwordless one has.
+PHISHING_RESISTANT = "http://idmanagement.gov/ns/assurance/aal/2?phishing_resistant=true"
+# RFC 8176 amr values -> the standard class describing that method (first match wins).
+METHOD_CLASSES = {"hwk": PHISHING_RESISTANT, "swk": PHISHING_RESISTANT, "otp": TIME_SYNC_TOKEN,
+                  "sms": MOBILE_TWO_FACTOR, "mfa": MOBILE_TWO_FACTOR}

@@ -36,9 +36,15 @@ def establish_session(
     return sessions.create(account_id=account_id, username=username, level=level, amr=amr, now=now)
 
 
+# RFC 8176 methods that are a second factor: an authenticator app's code, or a passkey (after
+# the password, or alone with user verification: idp/authn/passkeys/methods.py).
+SECOND_FACTOR_METHODS = frozenset({"otp", "hwk", "swk"})
+
+
 def level_after(person_level: int, amr: list[str]) -> int:
     """The session's assurance level: the person's, or L3 when a second factor was used on
-    top of a real-name verified (L2) account (DESIGN.md, identity model)."""
-    if "otp" in amr and person_level >= 2:
+    top of a real-name verified (L2) account (DESIGN.md, identity model). Identity proofing
+    is never raised by a factor: a level-1 person stays at level 1 whatever they used."""
+    if SECOND_FACTOR_METHODS & set(amr) and person_level >= 2:
         return 3
     return person_level

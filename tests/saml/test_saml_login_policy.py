@@ -73,6 +73,17 @@ def test_the_assertion_states_the_level_and_the_method_really_used(
     assert context.authn_context_decl_ref.text.endswith(":Password")
 
 
+def test_a_passkey_login_is_stated_as_level_3_and_phishing_resistant(
+        pysaml2_sp, browser, signed_in):
+    signed_in(level=3, amr=["swk", "user", "mfa"])  # passwordless, as idp/authn/passkeys makes
+    sp = pysaml2_sp(policy={"min_level": 3})
+    _, fields = form_of(browser.get(sp.login_url()))
+    context = sp.accept(fields["SAMLResponse"]).assertion.authn_statement[0].authn_context
+    assert context.authn_context_class_ref.text == "urn:yiwang:ac:classes:level3"
+    assert context.authn_context_decl_ref.text == \
+        "http://idmanagement.gov/ns/assurance/aal/2?phishing_resistant=true"
+
+
 def test_the_sps_minimum_level_applies_to_every_request(pysaml2_sp, browser, signed_in):
     signed_in(level=2)
     sp = pysaml2_sp(policy={"min_level": 3})

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from federation.staff_accounts import staff_link
 from idp.accounts.service import get_person, person_claims
+from idp.authn.passkeys.credentials import list_passkeys
 from idp.authn.recovery import remaining_recovery_codes
 from idp.authn.totp import is_enrolled
 from idp.masking import mask_id_number, mask_phone
@@ -36,6 +37,7 @@ def overview():
         phone=mask_phone(claims["phone"]) if claims["phone"] else None,
         totp=is_enrolled(svc, person.id), codes_left=remaining_recovery_codes(svc, person.id),
         local_time=local_time, staff=staff_link(svc, person.id),
+        passkeys=len(list_passkeys(svc, person.id)),
     )
 
 

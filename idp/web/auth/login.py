@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, render_template, request, session, url_for
 
 from idp.accounts.service import get_person
+from idp.authn.passkeys.assertion import has_passkeys
 from idp.authn.password_login import password_login
 from idp.authn.pending import PendingLogin, save_pending
 from idp.authn.totp import is_enrolled
@@ -23,6 +24,7 @@ from idp.web.auth.login_flow import (
 )
 from idp.web.auth.login_methods import refused
 from idp.web.auth.login_tabs import login_page_context
+from idp.web.auth.passkey_login import passkey_allowed
 from idp.web.auth.staff_login import STAFF_DOOR, staff_form
 from idp.web.i18n import t
 from idp.web.sso_cookie import current_session
@@ -46,6 +48,7 @@ def login_form():
         client_name=request_.client_name if request_ else None, username=hint or "",
         signed_in_as=current[1].username if current else None,
         **login_page_context(request_, door, request.args.get("method")),
+        passkey_allowed=passkey_allowed(request_),
     )
 
 
@@ -87,7 +90,8 @@ def login_submit():
 def _step_up(account_id: str, door: str, login_id: str | None):
     """A live session below the level asked for: only the second factor is missing."""
     person = get_person(services(), account_id)
-    if person is None or not is_enrolled(services(), account_id):
+    if person is None or not (is_enrolled(services(), account_id)
+                              or has_passkeys(services(), account_id)):
         return None
     pending = PendingLogin(person.id, person.username, person.assurance_level, door, login_id,
                            second_factor=True)

@@ -1,12 +1,15 @@
 """GET/POST /login/otp: the second factor a login owes after the password (a TOTP code or a
-recovery code), before any SSO session exists."""
+recovery code; a passkey is checked by idp/web/auth/passkey_login.py), before any SSO session
+exists."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 
+from idp.authn.passkeys.assertion import has_passkeys
 from idp.authn.pending import drop_pending, load_pending
 from idp.authn.second_factor import verify_second_factor
+from idp.authn.totp import is_enrolled
 from idp.services import services
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import (
@@ -27,7 +30,10 @@ def second_factor():
         return expired()
     if pending.must_change_password:  # no skipping the new password
         return redirect(url_for("auth.new_password"))
-    return render_template("auth/otp.html", username=pending.username)
+    svc = services()
+    return render_template("auth/otp.html", username=pending.username,
+                           totp=is_enrolled(svc, pending.account_id),
+                           passkeys=has_passkeys(svc, pending.account_id))
 
 
 @bp.post("/login/otp")
