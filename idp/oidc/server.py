@@ -38,8 +38,12 @@ from idp.oidc.grants.openid_code import OpenIDCodeExtension, RefreshedIdToken
 from idp.oidc.grants.pkce import S256CodeChallenge
 from idp.oidc.tokens import access_tokens, jwt
 from idp.services import Services
+from idp.web import lean_session
 
-CLIENT_CACHE_SECONDS = 2.0
+CLIENT_CACHE_SECONDS = 2.0  # how stale a client may be while the Store cannot be read
+# Endpoints called by programs, authenticated by the client or a bearer token: no cookies.
+MACHINE_PATHS = ("/token", "/introspect", "/revoke", "/userinfo", "/par", "/jwks",
+                 "/.well-known/openid-configuration")
 
 
 class ParamsRequest(OAuth2Request):
@@ -160,7 +164,9 @@ def oidc_server() -> OidcServer:
 
 def init_app(app: Flask) -> None:
     """Build the app's server (the app factory registers the routes and the session hooks),
-    and put the prepared discovery and JWKS documents in front of Flask (``documents``)."""
+    put the prepared discovery and JWKS documents in front of Flask (``documents``), and serve
+    the endpoints programs call without a browser session (``idp.web.lean_session``)."""
     services = app.extensions["yiwang"]
     app.extensions["oidc"] = build_server(services)
     app.wsgi_app = PreparedDocuments(app.wsgi_app, services)
+    lean_session.skip_sessions(app, MACHINE_PATHS)

@@ -14,7 +14,7 @@ from typing import Any
 
 from idp.oidc.end_user import EndUser
 from idp.oidc.grants import refresh_tokens
-from idp.oidc.tokens import revoked
+from idp.oidc.tokens import revoked, verified
 from idp.services import Services
 from idp.store import get_json, put_json
 from keys.signing import TokenVerificationError
@@ -27,14 +27,18 @@ def verify(services: Services, value: str | None) -> dict[str, Any] | None:
     """The claims of a live, unrevoked access token of ours, or None."""
     if not value or value.count(".") != 2 or len(value) > 8192:
         return None
-    try:
-        claims = services.signing_keys.verify_jwt(
-            value, [services.settings.oidc_access_token_alg])
-    except TokenVerificationError:
-        return None
-    if any(name not in claims for name in _REQUIRED):
-        return None
-    if claims["iss"] != services.settings.issuer or is_revoked(services, claims["jti"]):
+    claims = verified.claims_of(services.signing_keys, value)
+    if claims is None:
+        try:
+            claims = services.signing_keys.verify_jwt(
+                value, [services.settings.oidc_access_token_alg])
+        except TokenVerificationError:
+            return None
+        if any(name not in claims for name in _REQUIRED) or \
+                claims["iss"] != services.settings.issuer:
+            return None
+        verified.remember(services.signing_keys, value, claims)
+    if is_revoked(services, claims["jti"]):  # never cached: a revocation counts at once
         return None
     return claims
 
