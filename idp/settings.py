@@ -76,6 +76,10 @@ class Settings:
     oidc_access_token_alg: str = "ES256"  # noqa: S105 - an algorithm name
     oidc_backchannel_timeout: int = 2
     oidc_jwks_fetch_timeout: int = 3
+    # Device flow (RFC 8628, idp/oidc/device/): how long a device code and its user code live,
+    # and the polling interval a device is given (each slow_down adds 5 seconds to it).
+    device_code_seconds: int = 600
+    device_poll_interval_seconds: int = 5
     # Outages (README "Production"): the longest one Redis command may wait to connect or to
     # be answered, and one SQL statement may run (PostgreSQL's statement_timeout; the client
     # gives up on a server that answers nothing at all one second later). Past them the
@@ -196,6 +200,9 @@ class Settings:
             raise SettingsError("IDP_AUDIT_RETENTION_DAYS must be at least 180 (legal minimum)")
         if self.account_deletion_grace_days < 0:
             raise SettingsError("IDP_ACCOUNT_DELETION_GRACE_DAYS must be 0 or more")
+        if min(self.device_code_seconds, self.device_poll_interval_seconds) < 1:
+            raise SettingsError("IDP_DEVICE_CODE_SECONDS and IDP_DEVICE_POLL_INTERVAL_SECONDS "
+                                "must be at least 1")
         if min(self.redis_timeout_seconds, self.db_timeout_seconds) < 1:
             raise SettingsError("IDP_REDIS_TIMEOUT_SECONDS and IDP_DB_TIMEOUT_SECONDS must be "
                                 "at least 1")
