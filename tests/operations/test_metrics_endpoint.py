@@ -74,6 +74,9 @@ def test_a_client_credentials_token_is_counted_by_grant_and_client(browser, scra
     labels = {"grant_type": "client_credentials", "client": client_id}
     assert value(after, "yiwang_tokens_total", **labels) == \
         value(before, "yiwang_tokens_total", **labels) + 1  # the refused one is not a token
+    # The token's audit event went through the group commit, whose queue is empty again.
+    assert ("yiwang_audit_queue_depth", frozenset()) in after
+    assert value(after, "yiwang_audit_queue_depth") == 0
 
 
 def test_request_latency_is_labelled_by_flask_rule_not_by_raw_path(browser, scrape):
