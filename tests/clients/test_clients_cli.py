@@ -83,4 +83,6 @@ def test_a_scope_the_idp_does_not_define_is_refused_and_nothing_is_stored(cli):
     assert result.exit_code == 1
     answer = json.loads(result.stdout)
     assert answer["error"] == "invalid_client_metadata" and "bogus" in answer["message"]
-    assert json.loads(cli("clients", "list", "--json").stdout) == []
+    # Only the provincial app's built-in client (migration 0021_app_client) is registered.
+    listed = json.loads(cli("clients", "list", "--json").stdout)
+    assert [c["client_id"] for c in listed] == ["yiwang-app"]

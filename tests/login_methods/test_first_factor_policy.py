@@ -62,3 +62,26 @@ def test_a_session_begun_with_a_refused_factor_needs_a_new_login(amr, accepted, 
     needs = LoginRequirements(requested_at=NOW - 5, first_factors=accepted)
     assert interaction_needed(_session(amr), needs, now=NOW) == reason
     assert Reason.FIRST_FACTOR.fresh_login
+
+
+def test_the_cli_sets_a_clients_first_factors_and_refuses_unknown_ones(cli):
+    added = cli("clients", "add", "--name", "不动产登记", "--redirect-uri",
+                "https://bdc.example.gov.cn/cb", "--first-factor", "password",
+                "--first-factor", "passkey", "--json")
+    assert added.exit_code == 0, added.output
+    client = json.loads(added.stdout)
+    assert client["first_factors"] == ["password", "passkey"]
+    changed = cli("clients", "update", client["client_id"], "--first-factor", "scan",
+                  "--first-factor", "sms", "--json")
+    assert changed.exit_code == 0, changed.output
+    assert json.loads(changed.stdout)["first_factors"] == ["sms", "scan"]
+    shown = json.loads(cli("clients", "show", client["client_id"], "--json").stdout)
+    assert shown["first_factors"] == ["sms", "scan"]
+    bad = cli("clients", "update", client["client_id"], "--first-factor", "fingerprint")
+    assert bad.exit_code == 2 and "fingerprint" in bad.output
+
+
+def test_a_new_client_accepts_every_first_factor(cli):
+    added = cli("clients", "add", "--name", "社保", "--redirect-uri",
+                "https://sb.example.gov.cn/cb", "--json")
+    assert json.loads(added.stdout)["first_factors"] == ["password", "sms", "passkey", "scan"]

@@ -5,7 +5,10 @@ to the browser that showed the code, expiry, single use, and the level the brows
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
 
+import pytest
 from flask.testing import FlaskClient
 from methods_helpers import (
     RelyingParty,
@@ -17,6 +20,14 @@ from methods_helpers import (
 )
 
 from idp.authn.scan_login import SCAN_TTL
+
+REDIS_URL = os.environ.get("IDP_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(params=["sql", "redis"])
+def settings(request, settings):
+    """Each test on both Stores: the request's state moves by compare-and-set in either."""
+    return replace(settings, redis_url=REDIS_URL) if request.param == "redis" else settings
 
 
 def _bearer(tokens: dict) -> dict:
