@@ -20,6 +20,9 @@ from idp.log_format import json_logconfig
 from idp.settings import Settings
 
 SERVERS = ("granian", "gunicorn")
+# granian threads per worker beyond the app's own: each only waits for a slow request body
+# (idp.body_first), so that many slow bodies at once leave the app's threads free.
+BODY_WAITERS = 128
 log = logging.getLogger(__name__)
 
 
@@ -31,7 +34,6 @@ class ServeOptions:
     access_log: bool = True
     server: str = "granian"
     header_timeout: float = 10.0  # seconds for a client to send its whole request head
-    body_timeout: float = 30.0  # seconds for a request body to arrive, once the head has
     graceful_timeout: float = 10.0  # seconds in-flight requests get to finish on SIGTERM
 
 
@@ -70,11 +72,11 @@ def _build_app(settings: Settings):
 
 
 def _worker_app(settings: Settings, options: ServeOptions):
-    from idp.body_deadline import BodyDeadline
+    from idp.body_first import BodyFirst
     from idp.worker_app import worker_app
 
     log.info("worker %d building the app", os.getpid())
-    app = BodyDeadline(worker_app(settings, _build_app), options.body_timeout)
+    app = BodyFirst(worker_app(settings, _build_app), options.threads)
     if options.server == "granian":
         # granian copies the process environment into every request's WSGI environ: keep the
         # key-encryption key and other IDP_* secrets out of it (the settings are read already).
@@ -98,7 +100,7 @@ def _serve_granian(settings: Settings, options: ServeOptions, workers: int) -> N
     server = Server(
         "idp.server:app",  # a name for granian's logs; the loader below builds the app
         address=host, port=port, interface=Interfaces.WSGI, http=HTTPModes.http1,
-        websockets=False, workers=workers, blocking_threads=options.threads,
+        websockets=False, workers=workers, blocking_threads=options.threads + BODY_WAITERS,
         http1_settings=HTTP1Settings(header_read_timeout=int(options.header_timeout * 1000)),
         # A crashed or OOM-killed worker is replaced; worker_app keeps one that starts during
         # a backend outage alive (503), so a replacement never loops on a failed boot.
@@ -112,6 +114,9 @@ def _serve_granian(settings: Settings, options: ServeOptions, workers: int) -> N
         # Query strings can carry codes and tokens: log the path only.
         log_access_format='%(addr)s "%(method)s %(path)s" %(status)d %(dt_ms).1fms',
     )
+    # Its advice against many threads assumes they all run Python; the extra ones wait.
+    logging.getLogger("_granian").addFilter(
+        lambda record: "Python threads" not in record.getMessage())
     # Workers are forked: the loader runs in each, after the master prepared the database.
     server.serve(target_loader=lambda: _worker_app(settings, options), wrap_loader=False)
 

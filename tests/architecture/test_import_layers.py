@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("idp.web", "idp.oidc", "idp.saml", "idp.privacy"),  # HTTP, protocols, the person's rights
     ("admin",),  # the console
     ("idp.app", "idp.cli", "idp.server", "idp.worker_app", "idp.bootstrap", "idp.demo",
-     "idp.models", "idp.metrics_listener", "idp.body_deadline"),  # wiring
+     "idp.models", "idp.metrics_listener", "idp.body_first"),  # wiring
 ]
 RANK = {group: rank for rank, groups in enumerate(LAYERS) for group in groups}
 
