@@ -52,7 +52,6 @@ def test_killing_node_a_under_load_fails_only_its_requests_in_flight_and_loses_n
     # Only requests on A while it was dying fail: each was sent before its last process was
     # gone and answered after the kill; none failed before, none sent after.
     assert all(s.started < dead_at and s.ended > kill_sent for s in failed), failed
-    assert len(failed) < len(load.sent) // 10, failed
     assert {s.served_by for s in load.answered(since=down_at)} == {"b"}
 
     # Nothing node A issued is lost: the code redeems, the refresh token refreshes, and the
