@@ -30,6 +30,11 @@ class EventType(StrEnum):
     # "confirmed"|"denied"|"expired"|"used"|"refused", "request" (its id), "reason" on refusal};
     # the login it ends is a LOGIN event with methods ["mca"].
     LOGIN_SCAN = "login.scan"
+    # Device flow (RFC 8628, idp/oidc/device/). detail: {"action": "start" (the device asked;
+    # "scope") | "approve" | "deny" | "refused" ("reason": "account_class") | "locked" (too many
+    # wrong user codes from one browser or address: "browser"), "request" (its id)}; never the
+    # user code nor the device code. The tokens it ends in are TOKEN_ISSUE with its grant_type.
+    DEVICE_AUTHORIZATION = "oauth.device"
     LOGOUT = "logout"  # SSO session ended; detail: {"sid", "initiator"}
     SESSION_ACT_AS = "session.act_as"  # acting for a legal person; detail: {"legal_person_id"}
     # Second factors. detail: {"method": "totp"|"passkey"}; a passkey adds "amr", "passkey_id"
