@@ -32,7 +32,7 @@ class EventType(StrEnum):
     LOGIN_SCAN = "login.scan"
     # Device flow (RFC 8628, idp/oidc/device/). detail: {"action": "start" (the device asked;
     # "scope") | "approve" | "deny" | "refused" ("reason": "account_class") | "locked" (too many
-    # wrong user codes from one browser or address: "browser"), "request" (its id)}; never the
+    # wrong user codes from one browser or address), "request" (its id)}; never the
     # user code nor the device code. The tokens it ends in are TOKEN_ISSUE with its grant_type.
     DEVICE_AUTHORIZATION = "oauth.device"
     LOGOUT = "logout"  # SSO session ended; detail: {"sid", "initiator"}
