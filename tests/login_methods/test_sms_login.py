@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -162,3 +163,32 @@ def _tag(svc) -> str:
     from idp.authn.phone_codes import codes
 
     return codes(svc).phone_tag(PHONE)
+
+
+def test_an_account_with_an_authenticator_app_still_owes_its_code_after_sms(
+        app, client, svc, settings, person, login):
+    """A phone alone does not open a two-factor account: the TOTP code follows, and the
+    session says what was used (sms + otp), still level 1."""
+    import re
+
+    import pyotp
+
+    alice = person("alice", level=2)
+    login()  # enrol the authenticator from "my account"
+    page = client.get("/account/mfa/totp")
+    secret = re.search(r"<code>([A-Z2-7 ]+)</code>", page.get_data(as_text=True))[1]
+    secret = secret.replace(" ", "")
+    client.post("/account/mfa/totp", data={"csrf_token": csrf_of(page),
+                                           "code": pyotp.TOTP(secret).now()})
+    fresh = app.test_client()
+    ask_sms_code(fresh)
+    owed = enter_sms_code(fresh, login_codes(settings)[-1])
+    assert owed.headers["Location"].endswith("/login/otp")
+    before = {one.sid for one in svc.sessions.for_account(alice.id)}  # the enrolling browser's
+    assert len(before) == 1
+    otp = fresh.get("/login/otp")
+    done = fresh.post("/login/otp", data={"csrf_token": csrf_of(otp),
+                                          "code": pyotp.TOTP(secret).at(time.time() + 30)})
+    assert done.headers["Location"].endswith("/account")
+    [new] = [one for one in svc.sessions.for_account(alice.id) if one.sid not in before]
+    assert new.amr == ["sms", "otp"] and new.level == 1
