@@ -36,6 +36,8 @@ SCAN_TTL = 120  # seconds a QR code can be confirmed and used
 KEEP = 10 * 60  # the entry outlives its use-by time so an expiry can be told and audited
 AMR = "mca"
 MAX_USER_AGENT = 300
+SHOWN_PER_IP = 60  # QR codes one client IP may be shown per window
+SHOWN_WINDOW = 10 * 60
 
 
 class ScanState(StrEnum):
@@ -87,11 +89,19 @@ def browser_hash(secret: str | None) -> str:
 
 
 def start_scan(services: Services, actor: Actor, secret: str, *, login_id: str | None,
-               site: str | None, client_id: str | None, now: int | None = None) -> ScanRequest:
-    """A new QR request bound to the browser holding ``secret``; audited as shown."""
+               site: str | None, client_id: str | None,
+               now: int | None = None) -> ScanRequest | None:
+    """A new QR request bound to the browser holding ``secret``; audited as shown. None when
+    the client IP has asked for ``SHOWN_PER_IP`` codes in the last ``SHOWN_WINDOW`` seconds
+    (each is a Store entry and an audit event: a page reloaded in a loop must not grow them
+    without bound)."""
+    now = now or int(time.time())
+    if actor.ip and services.store.incr(
+            f"scan-shown:{actor.ip}:{now // SHOWN_WINDOW}", SHOWN_WINDOW) > SHOWN_PER_IP:
+        return None
     request = ScanRequest(
         id=secrets.token_urlsafe(18), browser_hash=browser_hash(secret),
-        created_at=now or int(time.time()), login_id=login_id, site=site, client_id=client_id,
+        created_at=now, login_id=login_id, site=site, client_id=client_id,
         ip=actor.ip, user_agent=(actor.user_agent or "")[:MAX_USER_AGENT] or None)
     services.store.put(_key(request.id), _dump(request), KEEP)
     _audit(services, actor, request, "shown")

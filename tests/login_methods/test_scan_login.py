@@ -157,3 +157,13 @@ def _age(svc, scan_id: str, seconds: int) -> None:
     entry = json.loads(svc.store.get(key))
     entry["created_at"] -= seconds
     svc.store.put(key, json.dumps(entry, sort_keys=True), 600)
+
+
+def test_a_page_reloaded_in_a_loop_stops_getting_codes(client, svc, events):
+    from idp.authn.scan_login import SHOWN_PER_IP
+
+    for _ in range(SHOWN_PER_IP):
+        show_qr(client)
+    page = page_text(client, "/login?method=scan")
+    assert "<svg" not in page and "获取二维码过于频繁" in page
+    assert len(events("login.scan")) == SHOWN_PER_IP

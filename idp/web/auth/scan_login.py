@@ -39,11 +39,14 @@ COOKIE_PATH = "/login/scan"
 
 def scan_context(request_: LoginRequest | None) -> dict:
     """A new QR request for this browser (its cookie set on the page's response) and what
-    the scan tab shows: the code as inline SVG, the request id, its lifetime."""
+    the scan tab shows: the code as inline SVG, the request id, its lifetime (no code when
+    this IP has asked for too many)."""
     secret = request.cookies.get(COOKIE) or new_browser_secret()
     scan = start_scan(services(), actor(), secret, login_id=request_.id if request_ else None,
                       site=request_.client_name if request_ else None,
                       client_id=request_.client_id if request_ else None)
+    if scan is None:
+        return {"scan_id": None, "scan_svg": None, "scan_ttl": SCAN_TTL}
 
     @after_this_request
     def bind_browser(response):
