@@ -19,7 +19,7 @@ EDITABLE = (
 _LISTS = ("redirect_uris", "post_logout_redirect_uris", "allowed_claims", "first_factors",
           "account_classes")
 # Checkbox lists: a hidden "<field>_sent" marker says the list was on the form (even if empty).
-_CHECKBOXES = ("allowed_claims", "account_classes")
+_CHECKBOXES = ("allowed_claims", "account_classes", "first_factors")
 _FLAGS = ("first_party",)
 
 

@@ -46,10 +46,11 @@ def register(
     services: Services, admin: Admin, xml_bytes: bytes, reason: str | None, *,
     department: str | None = None, name: str | None = None,
     allowed_attributes: list[str] | None = None, min_level: int = 1,
-    account_classes: list[str] | None = None,
+    account_classes: list[str] | None = None, first_factors: list[str] | None = None,
 ) -> ServiceProvider:
     why = need_reason(reason)
     classes = _account_classes(account_classes)
+    factors = None if first_factors is None else _first_factors(first_factors)
     require(admin, Permission.RP_REGISTER, department)
     for field, value in (("name", name), ("department", department)):
         if value is not None and len(value) > 200:  # the columns' size
@@ -60,7 +61,8 @@ def register(
     try:
         sp = import_sp(
             services, xml_bytes, admin.actor, department=department, name=name or None,
-            allowed_attributes=attributes, min_level=min_level, account_classes=classes)
+            allowed_attributes=attributes, min_level=min_level, account_classes=classes,
+            first_factors=factors)
     except MetadataError as exc:
         raise AdminError("bad_input", str(exc)) from exc
     with services.db.begin() as session:
@@ -133,16 +135,22 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
         if out["min_level"] not in registry.LEVELS:
             raise AdminError("bad_input", "min_level: 1, 2 or 3")
     if "first_factors" in values:
-        try:
-            out["first_factors"] = first_factors(_as_list(values["first_factors"]))
-        except InvalidClientMetadata as exc:
-            raise AdminError("bad_input", exc.description) from exc
+        out["first_factors"] = _first_factors(_as_list(values["first_factors"]))
     if "account_classes" in values:
         out["account_classes"] = _account_classes(_as_list(values["account_classes"]))
     for flag in ("sign_response", "encrypt_assertions"):
         if flag in values:
             out[flag] = values[flag] in (True, "1", "on", "true")
     return out
+
+
+def _first_factors(value: list[str]) -> list[str]:
+    """Some of password, sms, passkey, scan (issue 13), checked as the registry checks them
+    (none at all is refused)."""
+    try:
+        return first_factors(value)
+    except InvalidClientMetadata as exc:
+        raise AdminError("bad_input", exc.description) from exc
 
 
 def _account_classes(value: list[str] | None) -> list[str]:

@@ -124,7 +124,8 @@ def saml_create(admin):
     sp = saml_sps.register(
         services(), admin, raw, body["reason"], department=_text(body.get("department")),
         name=_text(body.get("name")), allowed_attributes=body.get("allowed_attributes") or [],
-        min_level=body.get("min_level", 1), account_classes=body.get("account_classes"))
+        min_level=body.get("min_level", 1), account_classes=body.get("account_classes"),
+        first_factors=body.get("first_factors"))
     return jsonify(sp.summary()), 201
 
 

@@ -145,6 +145,7 @@ def _form_of(client) -> dict:
         "token_endpoint_auth_method": client.token_endpoint_auth_method,
         "application_type": client.application_type,
         "account_classes": client.account_classes or ["person"],
+        "first_factors": client.first_factors,
     }
 
 
@@ -165,7 +166,9 @@ def saml_new(admin):
                 name=request.form.get("name", "").strip() or None,
                 allowed_attributes=request.form.getlist("allowed_attributes"),
                 min_level=_level(request.form.get("min_level")),
-                account_classes=_account_classes(request.form))
+                account_classes=_account_classes(request.form),
+                first_factors=request.form.getlist("first_factors")
+                if request.form.get("first_factors_sent") else None)
         except AdminError as exc:
             flash(_problem(exc), "error")
         else:
@@ -191,6 +194,7 @@ def saml_detail(admin):
     form = {"name": sp.name, "department": sp.department or "",
             "allowed_attributes": sp.allowed_attributes, "min_level": str(sp.min_level),
             "account_classes": sp.account_classes or ["person"],
+            "first_factors": sp.first_factors,
             "sign_response": "1" if sp.sign_response else "",
             "encrypt_assertions": "1" if sp.encrypt_assertions else ""}
     return render_template("admin/saml_form.html", sp=sp, form=form, claims=sorted(KNOWN_CLAIMS),
@@ -205,6 +209,8 @@ def saml_update(admin):
     values["allowed_attributes"] = request.form.getlist("allowed_attributes")
     if (classes := _account_classes(request.form)) is not None:
         values["account_classes"] = classes
+    if request.form.get("first_factors_sent"):  # issue 13; none ticked is refused
+        values["first_factors"] = request.form.getlist("first_factors")
     for flag in ("sign_response", "encrypt_assertions"):
         values[flag] = request.form.get(flag, "")
     try:

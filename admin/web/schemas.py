@@ -70,6 +70,7 @@ SAML_NEW = _write({
     "allowed_attributes": _ATTRIBUTES,
     "min_level": LEVEL,
     "account_classes": ACCOUNT_CLASSES,
+    "first_factors": FIRST_FACTORS,
 })
 SAML_CHANGE = _write({
     "account_classes": ACCOUNT_CLASSES,
