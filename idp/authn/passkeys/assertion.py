@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from webauthn import (
     generate_authentication_options,
     options_to_json,
@@ -103,72 +103,93 @@ def verify_assertion(services: Services, purpose: str, binding: str, response: s
     except ValueError:
         data = None
     credential_id = data.get("id") if isinstance(data, dict) else None
-    passkey = _passkey(services, credential_id) if isinstance(credential_id, str) else None
-    account_id = passkey.account_id if passkey else (challenge.account_id if challenge else None)
-    audit = _Audit(services, purpose, actor, door, client_id, passkey)
+    found = _credential(services, credential_id) if isinstance(credential_id, str) else None
+    account_id = found.account_id if found else (challenge.account_id if challenge else None)
+    audit = _Audit(services, purpose, actor, door, client_id, found)
     if challenge is None:  # expired, never made, or used already: a replay
         return audit.refused(account_id, "no_challenge")
-    if passkey is None:
+    if found is None:
         return audit.refused(challenge.account_id, "unknown_credential")
-    if challenge.account_id is not None and challenge.account_id != passkey.account_id:
+    if challenge.account_id is not None and challenge.account_id != found.account_id:
         return audit.refused(challenge.account_id, "other_account")
     rp = relying_party(services)
     try:
         verified = verify_authentication_response(
             credential=data, expected_challenge=challenge.value, expected_rp_id=rp.id,
-            expected_origin=rp.origin, credential_public_key=passkey.public_key,
+            expected_origin=rp.origin, credential_public_key=found.public_key,
             credential_current_sign_count=0,  # compared below, to audit a regression apart
             require_user_verification=purpose == LOGIN)
     except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
-        return audit.refused(passkey.account_id, _reason(str(exc)), detail=str(exc)[:200])
+        return audit.refused(found.account_id, _reason(str(exc)), detail=str(exc)[:200])
     handle = data["response"].get("userHandle")  # a dict: py_webauthn parsed it
-    if handle and base64url_to_bytes(handle) != passkey.account_id.encode():
-        return audit.refused(passkey.account_id, "user_handle")
-    if not _advance_counter(services, passkey, verified.new_sign_count):
-        return audit.refused(passkey.account_id, "sign_count_regression",
-                             stored=passkey.sign_count, received=verified.new_sign_count)
-    person = _usable_person(services, passkey.account_id)
-    if person is None:
-        return audit.refused(passkey.account_id, "disabled")
-    audit.accepted(person)
-    return Asserted(account_id=person.id, username=person.username,
-                    person_level=person.assurance_level, method=passkey.method)
+    if handle and base64url_to_bytes(handle) != found.account_id.encode():
+        return audit.refused(found.account_id, "user_handle")
+    if not found.usable:
+        return audit.refused(found.account_id, "disabled")
+    received = verified.new_sign_count
+    with services.db.begin() as session:  # the counter and the event land together
+        advanced = _advance_counter(session, found, received)
+        if advanced:
+            audit.write(session, Outcome.SUCCESS, found.account_id, found.username)
+    if not advanced:
+        return audit.refused(found.account_id, "sign_count_regression",
+                             stored=found.sign_count, received=received)
+    return Asserted(account_id=found.account_id, username=found.username,
+                    person_level=found.assurance_level, method=found.method)
 
 
-def _passkey(services: Services, credential_id: str) -> Passkey | None:
-    with services.db.session() as session:
-        return session.scalar(select(Passkey).where(Passkey.credential_id == credential_id[:1400]))
+@dataclass(frozen=True)
+class _Credential:
+    """A passkey and what the login needs of its account, read in one query."""
+
+    id: str
+    account_id: str
+    public_key: bytes
+    sign_count: int
+    method: str
+    username: str
+    assurance_level: int
+    usable: bool  # the account may log in (enabled, not staff, not past its deletion date)
 
 
-def _advance_counter(services: Services, passkey: Passkey, received: int) -> bool:
+# One prebuilt statement per assertion (a login path): the passkey, its account, and any
+# deletion request.
+_CREDENTIAL = (
+    select(Passkey.id, Passkey.account_id, Passkey.public_key, Passkey.sign_count,
+           Passkey.method, Person.username, Person.assurance_level, Person.disabled,
+           Person.account_class, AccountDeletion.purge_after)
+    .join(Person, Person.id == Passkey.account_id)
+    .outerjoin(AccountDeletion, AccountDeletion.account_id == Passkey.account_id)
+    .where(Passkey.credential_id == bindparam("credential_id"))
+)
+
+
+def _credential(services: Services, credential_id: str) -> _Credential | None:
+    with services.db.engine.connect() as conn:
+        row = conn.execute(_CREDENTIAL, {"credential_id": credential_id[:1400]}).first()
+    if row is None:
+        return None
+    # Staff log in at their directory; an account past its deletion grace period is gone.
+    gone = row.purge_after is not None and aware(row.purge_after) <= utcnow()
+    usable = not row.disabled and row.account_class != AccountClass.STAFF and not gone
+    return _Credential(row.id, row.account_id, row.public_key, row.sign_count, row.method,
+                       row.username, row.assurance_level, usable)
+
+
+def _advance_counter(session, found: _Credential, received: int) -> bool:
     """Store the new signature counter; False when it did not grow. An authenticator that
     keeps no counter sends 0 every time (allowed while the stored one is 0 too). The UPDATE's
     condition settles two concurrent uses of one counter value: one of them wins."""
-    if received == 0 and passkey.sign_count == 0:
-        with services.db.begin() as session:
-            session.execute(update(Passkey).where(Passkey.id == passkey.id)
-                            .values(last_used_at=utcnow()))
+    if received == 0 and found.sign_count == 0:
+        session.execute(update(Passkey).where(Passkey.id == found.id)
+                        .values(last_used_at=utcnow()))
         return True
-    if received <= passkey.sign_count:
+    if received <= found.sign_count:
         return False
-    with services.db.begin() as session:
-        done = session.execute(
-            update(Passkey).where(Passkey.id == passkey.id, Passkey.sign_count < received)
-            .values(sign_count=received, last_used_at=utcnow()))
-        return done.rowcount == 1
-
-
-def _usable_person(services: Services, account_id: str) -> Person | None:
-    """The account, when it may log in: enabled, a citizen's or an administrator's (staff
-    log in at their directory), not past its deletion grace period."""
-    with services.db.session() as session:
-        person = session.get(Person, account_id)
-        deletion = session.get(AccountDeletion, account_id)
-    if person is None or person.disabled or person.account_class == AccountClass.STAFF:
-        return None
-    if deletion is not None and aware(deletion.purge_after) <= utcnow():
-        return None
-    return person
+    done = session.execute(
+        update(Passkey).where(Passkey.id == found.id, Passkey.sign_count < received)
+        .values(sign_count=received, last_used_at=utcnow()))
+    return done.rowcount == 1
 
 
 def _reason(message: str) -> str:
@@ -185,23 +206,20 @@ class _Audit:
     actor: Actor
     door: str
     client_id: str | None
-    passkey: Passkey | None
+    found: _Credential | None
 
     def refused(self, account_id: str | None, reason: str, **detail) -> Asserted:
-        self._write(Outcome.FAILURE, account_id, None, reason=reason, **detail)
+        with self.services.db.begin() as session:
+            self.write(session, Outcome.FAILURE, account_id, None, reason=reason, **detail)
         return Asserted(error=reason)
 
-    def accepted(self, person: Person) -> None:
-        self._write(Outcome.SUCCESS, person.id, person.username)
-
-    def _write(self, outcome: Outcome, account_id: str | None, username: str | None,
-               **detail) -> None:
-        if self.passkey is not None:
-            detail.update(passkey_id=self.passkey.id, amr=self.passkey.method)
+    def write(self, session, outcome: Outcome, account_id: str | None, username: str | None,
+              **detail) -> None:
+        if self.found is not None:
+            detail.update(passkey_id=self.found.id, amr=self.found.method)
         if self.purpose == LOGIN:
             event, detail["methods"] = EventType.LOGIN, ["passkey"]
         else:
             event, detail["method"] = EventType.LOGIN_MFA, "passkey"
-        with self.services.db.begin() as session:
-            record(session, event, outcome, actor=self.actor, account_id=account_id,
-                   username=username, client_id=self.client_id, door=self.door, **detail)
+        record(session, event, outcome, actor=self.actor, account_id=account_id,
+               username=username, client_id=self.client_id, door=self.door, **detail)
