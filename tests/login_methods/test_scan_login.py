@@ -167,3 +167,16 @@ def test_a_page_reloaded_in_a_loop_stops_getting_codes(client, svc, events):
     page = page_text(client, "/login?method=scan")
     assert "<svg" not in page and "获取二维码过于频繁" in page
     assert len(events("login.scan")) == SHOWN_PER_IP
+
+
+def test_the_apps_client_is_registered_again_if_the_database_lost_it(settings, svc):
+    from clients.app_client import APP_CLIENT_ID
+    from clients.models import OidcClient
+    from idp.app import create_app
+
+    with svc.db.begin() as session:
+        session.delete(session.get(OidcClient, APP_CLIENT_ID))
+    create_app(settings)
+    with svc.db.session() as session:
+        again = session.get(OidcClient, APP_CLIENT_ID)
+    assert again.builtin == "app" and again.is_public and again.first_party

@@ -192,3 +192,9 @@ def test_an_account_with_an_authenticator_app_still_owes_its_code_after_sms(
     assert done.headers["Location"].endswith("/account")
     [new] = [one for one in svc.sessions.for_account(alice.id) if one.sid not in before]
     assert new.amr == ["sms", "otp"] and new.level == 1
+    # A site wanting level 2 gets no step-up from this session (its code alone would claim a
+    # password nobody typed): the login page, for a password login.
+    rp = RelyingParty(svc, name="医保服务", min_level=2)
+    login_id = rp.authorize(fresh)
+    page = fresh.get(f"/login?login={login_id}")
+    assert page.status_code == 200 and "医保服务" in page.get_data(as_text=True)

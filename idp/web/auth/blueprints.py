@@ -9,3 +9,12 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 account_bp = Blueprint("account", __name__)
+
+
+@bp.record_once
+def _register_the_app(state) -> None:
+    """The provincial app signs in through these pages: its built-in client (migration
+    0021_app_client) is registered again if the database lost it."""
+    from clients.app_client import ensure_app_client
+
+    ensure_app_client(state.app.extensions["yiwang"])

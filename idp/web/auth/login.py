@@ -38,7 +38,10 @@ def login_form():
     if request.args.get("door") == STAFF_DOOR:  # the third door (idp/web/auth/staff_login.py)
         return staff_form(request_, current_session())
     current = current_session()
-    if request_ and current and not request_.force_login and current[1].level < request_.min_level:
+    # Only a password session steps up with its second factor alone: one begun by SMS or a
+    # scan logs in again (its amr must not claim a password, nor SMS + code reach level 3).
+    if request_ and current and not request_.force_login and \
+            current[1].level < request_.min_level and "pwd" in current[1].amr:
         step_up = _step_up(current[1].account_id, door, login_id)
         if step_up is not None:
             return step_up
