@@ -9,6 +9,7 @@ import click
 
 from clients import registry
 from clients.errors import ClientError
+from clients.grant_types import GRANT_TYPES
 from clients.initial_tokens import DEFAULT_TTL, MAX_TTL, issue_initial_access_token
 from clients.metadata import to_metadata
 from clients.saml import registry as saml_registry
@@ -63,6 +64,9 @@ def clients() -> None:
 @click.option("--first-party", is_flag=True, help="Government first-party: no consent page.")
 @click.option("--refresh", is_flag=True, help="Refresh tokens without offline_access.")
 @click.option("--client-credentials", is_flag=True, help="Also allow client_credentials.")
+@click.option("--grant-type", "grant_types", multiple=True, type=click.Choice(GRANT_TYPES),
+              help="A grant it may use, e.g. urn:ietf:params:oauth:grant-type:device_code for "
+                   "a terminal or TV (default: authorization_code). Repeatable.")
 @JSON
 @with_services
 def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logout: tuple[str, ...],
@@ -71,9 +75,10 @@ def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logo
         pairwise: bool, min_level: int, account_classes: tuple[str, ...],
         first_factors: tuple[str, ...], alg: str,
         userinfo_alg: str | None, first_party: bool, refresh: bool, client_credentials: bool,
-        as_json: bool) -> None:
+        grant_types: tuple[str, ...], as_json: bool) -> None:
     """Register a client; prints its client_id and secret (shown only this once)."""
-    grants = ["authorization_code"] if redirect_uris or not client_credentials else []
+    extra = [*grant_types, *(["client_credentials"] if client_credentials else [])]
+    grants = ["authorization_code"] if redirect_uris or not extra else []
     metadata: dict[str, Any] = {
         "client_name": name, "redirect_uris": list(redirect_uris),
         "post_logout_redirect_uris": list(post_logout),
@@ -81,7 +86,7 @@ def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logo
         "frontchannel_logout_uri": frontchannel_logout_uri,
         "token_endpoint_auth_method": "none" if public else "client_secret_basic",
         "application_type": "native" if native else "web",
-        "grant_types": grants + (["client_credentials"] if client_credentials else []),
+        "grant_types": list(dict.fromkeys(grants + extra)),
         "department": department, "subject_type": "pairwise" if pairwise else "public",
         "min_level": min_level, "id_token_signed_response_alg": alg,
         "userinfo_signed_response_alg": userinfo_alg,

@@ -15,6 +15,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from clients.errors import InvalidClientMetadata
+from clients.grant_types import PERSON_GRANTS
 from idp.accounts.enums import AccountClass
 from idp.claims import KNOWN_CLAIMS, SUPPORTED_SCOPES, claims_for_scopes
 from idp.sso.first_factors import ALL_FIRST_FACTORS
@@ -158,7 +159,7 @@ def settle_scopes(
         raise _bad("scope", f"holds scopes this IdP does not define: {' '.join(unknown)}; "
                    f"it defines {' '.join(SUPPORTED_SCOPES)}")
     grants: list[str] = values["grant_types"]
-    if "authorization_code" in grants:
+    if any(grant in PERSON_GRANTS for grant in grants):
         if "openid" not in scopes:
             scopes.insert(0, "openid")
         # Refresh tokens come with offline_access (OIDC Core §11) or by client policy.

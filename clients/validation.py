@@ -14,11 +14,11 @@ from typing import Any
 
 from clients import policy
 from clients.errors import InvalidClientMetadata, InvalidRedirectUri
+from clients.grant_types import GRANT_TYPES
 from clients.sector import fetch_sector_uris
 from clients.uri_rules import host, origin, redirect_uri_problem, web_uri_problem
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post", "private_key_jwt", "none")
-GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 SIGNING_ALGS = ("RS256", "ES256", "PS256", "EdDSA")
 INFO_URIS = ("client_uri", "logo_uri", "policy_uri", "tos_uri", "initiate_login_uri")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from authlib.oauth2.rfc8628 import DEVICE_CODE_GRANT_TYPE
+
 from idp.claims import KNOWN_CLAIMS, SUPPORTED_SCOPES
 from idp.oidc.authorization.parameters import ACR_LEVELS, RESPONSE_MODES
 from idp.oidc.grants.client_auth import TOKEN_AUTH_METHODS
@@ -28,10 +30,12 @@ def metadata(settings: Settings) -> dict[str, Any]:
         "revocation_endpoint": f"{issuer}/revoke",
         "pushed_authorization_request_endpoint": f"{issuer}/par",
         "end_session_endpoint": f"{issuer}/session/end",
+        "device_authorization_endpoint": f"{issuer}/device_authorization",  # RFC 8628 §4
         "scopes_supported": list(SUPPORTED_SCOPES),
         "response_types_supported": ["code"],
         "response_modes_supported": list(RESPONSE_MODES),
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials",
+                                  DEVICE_CODE_GRANT_TYPE],
         "subject_types_supported": ["public", "pairwise"],
         "acr_values_supported": list(ACR_LEVELS),
         # Never "none" (CONFORMANCE: oidcc-idtoken-unsigned).

@@ -14,6 +14,8 @@ from clients.errors import ClientError
 from idp.oidc.endpoints import (
     authorize,
     consent,
+    device_authorization,
+    device_verification,
     discovery,
     end_session,
     introspection,
@@ -52,6 +54,12 @@ ROUTES = [
     ("/session/end/confirm", end_session.logout_confirmed, POST),
     # Scan to log in: the provincial app confirms with its access token (issue 13).
     ("/scan/<request_id>", scan_login.scan_request, GET_POST),
+    # The device flow (RFC 8628): the device's request, then the person's pages.
+    ("/device_authorization", device_authorization.device_authorization, POST),
+    ("/device", device_verification.enter_page, GET),
+    ("/device", device_verification.enter_code, POST),
+    ("/device/confirm", device_verification.confirm_page, GET),
+    ("/device/confirm", device_verification.confirm_decision, POST),
 ]
 
 REGISTRATION_ROUTES = [

@@ -29,6 +29,7 @@ from idp.oidc.documents import PreparedDocuments
 from idp.oidc.end_user import EndUser
 from idp.oidc.grants import authorization_codes, refresh_tokens
 from idp.oidc.grants.client_auth import PrivateKeyJwt
+from idp.oidc.grants.device_code import DeviceAuthorization, DeviceCode
 from idp.oidc.grants.grant_types import (
     AuthorizationCodeGrant,
     ClientCredentialsGrant,
@@ -43,7 +44,7 @@ from idp.web import lean_session
 CLIENT_CACHE_SECONDS = 2.0  # how stale a client may be while the Store cannot be read
 # Endpoints called by programs, authenticated by the client or a bearer token: no cookies.
 MACHINE_PATHS = ("/token", "/introspect", "/revoke", "/userinfo", "/par", "/jwks",
-                 "/.well-known/openid-configuration")
+                 "/.well-known/openid-configuration", "/device_authorization")
 
 
 class ParamsRequest(OAuth2Request):
@@ -151,10 +152,12 @@ def build_server(services: Services) -> OidcServer:
     ])
     server.register_grant(RefreshTokenGrant, [RefreshedIdToken()])
     server.register_grant(ClientCredentialsGrant)
+    server.register_grant(DeviceCode, [OpenIDCodeExtension()])  # RFC 8628
     server.register_client_auth_method(PrivateKeyJwt.CLIENT_AUTH_METHOD, PrivateKeyJwt(services))
     server.register_endpoint(Introspection)
     server.register_endpoint(Revocation)
     server.register_endpoint(EndSession)
+    server.register_endpoint(DeviceAuthorization)
     return server
 
 

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 TOKEN_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 CONFIDENTIAL_AUTH_METHODS = TOKEN_AUTH_METHODS[:3]
 
-_ENDPOINTS = ("/token", "/introspect", "/revoke", "/par")
+_ENDPOINTS = ("/token", "/introspect", "/revoke", "/par", "/device_authorization")
 _MAX_JTI_TTL = 3600
 ASSERTION_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
                   "ES512", "EdDSA")
