@@ -125,11 +125,18 @@ def _run(services, name, config, actor, full, on_page, page_size, lock, token) -
         high = max([high or "", *(e.changed for e in page if e.changed)]) or None
         if on_page is not None:
             on_page(number)
+    # A group joined or left changes the group's entry, not its members': an incremental run
+    # re-checks the roles, only when the mapped groups' members changed since the last run.
+    roles_digest = _digest({dn: sorted(n for n in names if n in config.group_roles)
+                            for dn, names in groups.items()
+                            if any(n in config.group_roles for n in names)})
     if full:
         disabled = _disable_missing(services, name, seen, actor)
-    else:  # a group joined or left changes the group's entry, not its members'
+    else:
         disabled = 0
-        counts["changed"] += refresh_group_roles(services, name, config.group_roles, groups)
+        if roles_digest != state.get("roles_digest"):
+            counts["changed"] += refresh_group_roles(services, name, config.group_roles,
+                                                     groups)
     result = SyncResult(directory=name, mode="full" if full else "incremental",
                         added=counts["added"], changed=counts["changed"], disabled=disabled,
                         unchanged=counts["unchanged"], skipped=counts["skipped"],
@@ -140,6 +147,7 @@ def _run(services, name, config, actor, full, on_page, page_size, lock, token) -
                directory=name, mode=result.mode, added=result.added, changed=result.changed,
                disabled=result.disabled, resumed=resumed)
     put_json(services.store, state_key, {"since": high, "full_pending": False,
+                                         "roles_digest": roles_digest,
                                          "last": {**result.as_dict(), "at": int(time.time())}},
              STATE_TTL)
     return result
