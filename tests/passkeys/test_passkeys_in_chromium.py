@@ -105,3 +105,19 @@ def test_a_passkey_does_not_raise_a_level_1_person_above_their_identity_proofing
     page.wait_for_url(f"{base}/login/level?**")  # the site needs level 3: real name first
     page.goto(f"{base}/account")
     assert "通行密钥 (L1)" in page.inner_text("main")
+
+
+def test_adding_a_passkey_does_not_raise_the_session_a_level_3_site_asks_for_it(
+        svc, base, zhangsan, level3_site, browser_page):
+    page, _ = browser_page()
+    password_login(page, base)
+    page.wait_for_url(f"{base}/account")
+    add_passkey(page, base, "我的手机")  # made in this session: it proves nothing yet
+    page.goto(f"{base}/account")
+    assert "密码 (L2)" in page.inner_text("main")
+    page.goto(level3_site.authorize_url())
+    page.wait_for_url(f"{base}/login/otp")  # the step-up: only the second factor is missing
+    with page.expect_navigation(url=f"{level3_site.redirect_uri}**"):
+        page.click("button[data-passkey=get]")
+    claims = level3_site.id_token_claims(page.url)
+    assert claims["acr"] == "3" and claims["amr"] == ["pwd", "swk", "user"]
