@@ -82,9 +82,12 @@ def main() -> None:
         large = Population(workdir / "large", large_url, args.accounts)
         sites = large.fill()
         small.fill()
-        sizes = measure_latency([small, large], args)
-        report_latency(args, small, large, sizes)
-        throughput(large.env, workdir, sites, args)
+        try:
+            sizes = measure_latency([small, large], args)
+            report_latency(args, small, large, sizes)
+            throughput(large.env, workdir, sites, args)
+        finally:
+            forget_sessions([small, large])
 
 
 class Population:
@@ -325,6 +328,17 @@ def session_bytes(env: dict[str, str], browsers: list[requests.Session]) -> dict
         by_kind.setdefault(kind, []).append(client.memory_usage(key) or 0)
     return {kind: statistics.median(sizes) for kind, sizes in sorted(by_kind.items())
             if kind != "readyz"}
+
+
+def forget_sessions(populations: list[Population]) -> None:
+    """Delete the run's Store keys from the shared Redis (sessions would linger for hours)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for population in populations:
+        prefix = population.env["IDP_STORE_PREFIX"]
+        for key in client.scan_iter(match=f"*{prefix}*", count=1000):
+            client.delete(key)
 
 
 def report_latency(args, small: Population, large: Population, sizes: dict) -> None:
