@@ -37,3 +37,63 @@ GET_ASSERTION = """async (options) => {
       authenticatorData: text(c.response.authenticatorData),
       signature: text(c.response.signature), userHandle: text(c.response.userHandle)}});
 }"""
+
+
+class SoftwareAuthenticator:
+    """A passkey held in Python (ES256), for the checks a browser's authenticator cannot be
+    made to fail: no user verification, an account disabled meanwhile. ``register`` stores
+    it as registration would; ``answer`` signs an assertion for a challenge."""
+
+    def __init__(self):
+        import secrets
+
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.credential_id = secrets.token_bytes(32)
+        self.counter = 0
+
+    def register(self, services, account_id: str) -> None:
+        import cbor2
+
+        from idp.authn.passkeys.models import Passkey
+
+        numbers = self.key.public_key().public_numbers()
+        cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"),
+                            -3: numbers.y.to_bytes(32, "big")})
+        with services.db.begin() as session:
+            session.add(Passkey(account_id=account_id, credential_id=b64url(self.credential_id),
+                                public_key=cose, sign_count=0, transports=["internal"],
+                                aaguid="00000000-0000-0000-0000-000000000000", method="swk",
+                                name="测试"))
+
+    def answer(self, options: dict, origin: str, *, verified: bool = True,
+               user: str | None = None) -> str:
+        import hashlib
+        import json
+        import struct
+
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        self.counter += 1
+        client_data = json.dumps({"type": "webauthn.get", "challenge": options["challenge"],
+                                  "origin": origin}).encode()
+        flags = 0x05 if verified else 0x01  # UP, and UV when the person was verified
+        auth_data = hashlib.sha256(options["rpId"].encode()).digest() + bytes([flags]) \
+            + struct.pack(">I", self.counter)
+        signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(),
+                                  ec.ECDSA(hashes.SHA256()))
+        response = {"clientDataJSON": b64url(client_data), "authenticatorData": b64url(auth_data),
+                    "signature": b64url(signature)}
+        if user:
+            response["userHandle"] = b64url(user.encode())
+        credential_id = b64url(self.credential_id)
+        return json.dumps({"id": credential_id, "rawId": credential_id, "type": "public-key",
+                           "clientExtensionResults": {}, "response": response})
+
+
+def b64url(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
