@@ -26,7 +26,7 @@ def test_a_person_types_the_code_logs_in_and_approves_in_chromium(
         "grant_types": [DEVICE_GRANT], "scope": "openid profile phone"}, SYSTEM_ACTOR)
     started = requests.post(f"{base}/device_authorization",
                             data={"client_id": terminal.client_id,
-                                  "scope": "openid profile phone"}).json()
+                                  "scope": "openid profile phone"}, timeout=10).json()
 
     context = chromium.new_context(viewport=SIZES[size], java_script_enabled=False,
                                    locale="zh-CN")
@@ -64,6 +64,6 @@ def test_a_person_types_the_code_logs_in_and_approves_in_chromium(
 
     tokens = requests.post(f"{base}/token", data={
         "client_id": terminal.client_id, "grant_type": DEVICE_GRANT,
-        "device_code": started["device_code"]})
+        "device_code": started["device_code"]}, timeout=10)
     assert tokens.status_code == 200, tokens.text
     assert claims(tokens.json()["id_token"])["acr"] == "2"
