@@ -121,3 +121,19 @@ def test_adding_a_passkey_does_not_raise_the_session_a_level_3_site_asks_for_it(
         page.click("button[data-passkey=get]")
     claims = level3_site.id_token_claims(page.url)
     assert claims["acr"] == "3" and claims["amr"] == ["pwd", "swk", "user"]
+
+
+def test_without_javascript_the_passkey_buttons_stay_hidden_and_the_password_works(
+        base, zhangsan, chromium, shot):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                   java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    assert not page.is_visible("text=刷脸/指纹登录 · Passkey")
+    password_login(page, base)
+    page.wait_for_url(f"{base}/account")
+    page.goto(f"{base}/account/passkeys")
+    assert not page.is_visible("button:has-text('添加通行密钥')")
+    assert page.is_visible("text=添加通行密钥需要支持通行密钥的浏览器并启用 JavaScript")
+    shot(page, "phone-09-no-javascript")
+    context.close()
