@@ -164,3 +164,34 @@ def test_a_relying_partys_minimum_level_sends_a_weaker_session_to_the_login_page
     enter(client, started["user_code"])
     step_up = client.get("/device/confirm")
     assert step_up.status_code == 303 and step_up.headers["Location"].startswith("/login?login=")
+
+
+def test_a_terminal_registered_for_refresh_tokens_gets_one_that_refreshes(
+        client, terminal_of, person, login):
+    person("alice")
+    tv = terminal_of(grant_types=[DEVICE_GRANT, "refresh_token"],
+                     scope="openid profile offline_access")
+    started = _started(tv, client, scope="openid offline_access")
+    login("alice")
+    enter(client, started["user_code"])
+    answer(client, "approve")
+    time.sleep(1.1)
+    body = tv.poll(client, started["device_code"]).get_json()
+    assert body.get("refresh_token"), body
+    refreshed = client.post("/token", data={"grant_type": "refresh_token",
+                                            "refresh_token": body["refresh_token"],
+                                            "client_id": tv.client_id})
+    assert refreshed.status_code == 200, refreshed.get_json()
+    assert claims(refreshed.get_json()["id_token"])["sub"] == claims(body["id_token"])["sub"]
+
+
+def test_the_forms_refuse_a_post_without_their_csrf_token(client, terminal, person, login):
+    person("alice")
+    started = _started(terminal, client)
+    assert client.post("/device", data={"user_code": started["user_code"]}).status_code == 400
+    login("alice")
+    enter(client, started["user_code"])
+    forged = client.post("/device/confirm", data={"decision": "approve"})
+    assert forged.status_code == 400
+    assert terminal.poll(client, started["device_code"]).get_json()["error"] == (
+        "authorization_pending")
