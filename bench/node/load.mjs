@@ -14,7 +14,7 @@ const FORM = 'application/x-www-form-urlencoded';
 async function clientCredentials(c, extra = {}) {
   const r = await fetch(ep.token_endpoint, {
     method: 'POST', headers: { authorization: basic(c), 'content-type': FORM },
-    body: form({ grant_type: 'client_credentials', scope: config.cc_scope, ...extra }),
+    body: form({ grant_type: 'client_credentials', ...(config.cc_scope ? { scope: config.cc_scope } : {}), ...extra }),
   });
   const body = await r.json();
   if (!body.access_token) throw new Error(JSON.stringify(body));
@@ -35,6 +35,13 @@ async function discovery() {
   const r = await fetch(`${config.base}/.well-known/openid-configuration`);
   if (r.status !== 200) throw new Error(String(r.status));
   await r.arrayBuffer();
+}
+
+async function jwks() {
+  const r = await fetch(ep.jwks_uri);
+  if (r.status !== 200) throw new Error(String(r.status));
+  const body = await r.json();
+  if (!body.keys?.length) throw new Error('no keys');
 }
 
 // Roaming: the browser already holds an SSO session; a site it has not used yet runs
@@ -70,7 +77,7 @@ async function roam(c) {
   if (!info.sub) throw new Error(JSON.stringify(info));
 }
 
-const scenarios = { roam, cc: clientCredentials, introspect, discovery };
+const scenarios = { roam, cc: clientCredentials, introspect, discovery, jwks };
 const run = scenarios[config.scenario];
 if (config.scenario === 'introspect') {
   ccToken = await clientCredentials(config.clients[0], config.introspect_params || {});
