@@ -40,6 +40,7 @@ from idp.oidc.grants.pkce import S256CodeChallenge
 from idp.oidc.tokens import access_tokens, jwt
 from idp.services import Services
 from idp.web import lean_session
+from idp.web.observe import request_id
 
 CLIENT_CACHE_SECONDS = 2.0  # how stale a client may be while the Store cannot be read
 # Endpoints called by programs, authenticated by the client or a bearer token: no cookies.
@@ -72,6 +73,13 @@ class OidcServer(AuthorizationServer):
         self._clients = ClientCache(services.db, services.keyring, ttl=CLIENT_CACHE_SECONDS,
                                     generation=ClientGeneration(services.store))
         self.register_token_generator("default", self.generate_bearer_token)
+
+    def handle_response(self, status_code, payload, headers):
+        # An error names the request id, an extra member clients ignore (RFC 6749 §5.2), so a
+        # department's report of a refusal leads to its log lines.
+        if status_code >= 400 and isinstance(payload, dict) and "error" in payload:
+            payload = {**payload, "request_id": request_id()}
+        return super().handle_response(status_code, payload, headers)
 
     # --- storage --------------------------------------------------------------------------
 

@@ -37,6 +37,13 @@ def test_an_unsafe_or_overlong_request_id_is_replaced(client, sent):
     assert GENERATED.fullmatch(answered)
 
 
+def test_an_oauth_error_names_the_request_id(client):
+    answer = client.post("/token", data={"grant_type": "client_credentials"},
+                         auth=("no-such-client", "secret"))
+    assert answer.status_code == 401 and answer.json["error"] == "invalid_client"
+    assert answer.json["request_id"] == answer.headers["X-Request-Id"]
+
+
 def test_the_not_found_page_shows_the_request_id(client):
     page = client.get("/no/such/page", headers={"Accept-Language": "zh-CN"})
     rid = page.headers["X-Request-Id"]
