@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from admin.roles import Role
+from clients.grant_types import GRANT_TYPES
 from clients.validation import AUTH_METHODS
 from idp.audit import EventType, Outcome
 from idp.audit.query import MAX_PAGE
@@ -56,6 +57,9 @@ _CLIENT_FIELDS: dict[str, Any] = {
     "first_party": {"type": "boolean"},
     "token_endpoint_auth_method": {"enum": list(AUTH_METHODS)},
     "application_type": {"enum": ["web", "native"]},
+    # e.g. the device code grant (RFC 8628) for a service hall's terminals
+    "grant_types": {"type": "array", "items": {"enum": list(GRANT_TYPES)}, "minItems": 1,
+                    "maxItems": len(GRANT_TYPES), "uniqueItems": True},
 }
 
 CLIENT_NEW = _write(_CLIENT_FIELDS, ("client_name",))

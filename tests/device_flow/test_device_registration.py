@@ -57,3 +57,28 @@ def test_the_flow_runs_on_the_redis_store(redis_app, person, login):
     answer(client, "approve")
     tokens = terminal.poll(client, started["device_code"])
     assert tokens.status_code == 200 and "id_token" in tokens.get_json()
+
+
+def test_the_console_api_registers_a_terminal_for_the_device_grant(app, svc, client):
+    from admin.principal import Admin
+    from admin.roles import Role, assign_role, grants_of
+    from idp.accounts import service as accounts
+    from idp.accounts.enums import AccountClass
+    from idp.audit import Actor
+    from tests.admin.admin_helpers import ADMIN_PASSWORD, new_id_number, sign_in  # noqa: F401
+
+    person = accounts.create_person(svc, SYSTEM_ACTOR, username="sysadmin",
+                                    password=ADMIN_PASSWORD, name="管理员",
+                                    account_class=AccountClass.ADMIN, assurance_level=2)
+    assign_role(svc.db, account_id=person.id, role=Role.SYSTEM_ADMIN)
+    with svc.db.session() as session:
+        admin = Admin(person.id, person.username, grants_of(session, person.id),
+                      Actor("127.0.0.1", "pytest"))
+    console = app.test_client()
+    sign_in(console, admin)
+    made = console.post("/admin/api/clients", headers={"X-CSRF-Token": "test-csrf-token"},
+                        json={"client_name": "办事大厅终端", "reason": "自助终端上线",
+                              "token_endpoint_auth_method": "none",
+                              "grant_types": [DEVICE_GRANT]})
+    assert made.status_code == 201, made.get_json()
+    assert Terminal(made.get_json()["client_id"]).start(client).status_code == 200
