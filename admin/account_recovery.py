@@ -1,7 +1,8 @@
 """Assisted recovery: a person lost both phone and second factor and came to a service hall.
 
 A security administrator, having checked their identity in person, sets the phone number they
-now hold or removes their authenticator app (and its recovery codes), giving a reason. Both
+now hold or removes their authenticator app (and its recovery codes) and passkeys, giving a
+reason. Both
 are audited twice in one transaction: on the person's account (so their own history shows it)
 and as the administrator's ADMIN_ACTION. Every session of the person then ends: whoever holds
 the lost phone is signed out everywhere, relying parties told. Last, the person is told by
@@ -23,6 +24,7 @@ from idp.accounts.errors import AccountError
 from idp.accounts.models import PHONE, Person
 from idp.audit import EventType, record
 from idp.authn.models import TotpCredential
+from idp.authn.passkeys.credentials import remove_all_passkeys
 from idp.authn.recovery import delete_recovery_codes
 from idp.notify import MessageKind, send_sms
 from idp.services import Services
@@ -61,7 +63,9 @@ def reset_phone(services: Services, admin: Admin, person_id: str, phone: str | N
 
 def remove_second_factor(services: Services, admin: Admin, person_id: str,
                          reason: str | None) -> Recovered:
-    """Remove the person's authenticator app and recovery codes (they enrol a new one)."""
+    """Remove the person's authenticator app and recovery codes, and their passkeys: the
+    devices were lost with the phone, and a passkey is a second factor too (they add new
+    ones)."""
     why = need_reason(reason)
     require(admin, Permission.ACCOUNTS_RECOVER)
     with services.db.begin() as session:
@@ -73,14 +77,23 @@ def remove_second_factor(services: Services, admin: Admin, person_id: str,
             delete_recovery_codes(session, person.id)
             record(session, EventType.MFA_REMOVE, actor=admin.actor, account_id=person.id,
                    username=person.username, method="totp", assisted_by=admin.username)
+        passkeys = remove_all_passkeys(session, person.id)
+        if passkeys:
+            record(session, EventType.MFA_REMOVE, actor=admin.actor, account_id=person.id,
+                   username=person.username, method="passkey", count=passkeys,
+                   assisted_by=admin.username)
+        if credential is not None or passkeys:
             record_action(session, admin, "account.remove_second_factor", why,
                           target=person.username, account_id=person.id,
-                          before={"totp": True}, after={"totp": False})
-    if credential is None:
+                          before={"totp": credential is not None, "passkeys": passkeys},
+                          after={"totp": False, "passkeys": 0})
+    if credential is None and not passkeys:
         return Recovered(False, 0)
     ended = _end_sessions(services, admin, person_id)
     if phone:
-        _tell(services, admin, person_id, phone, "解除了两步验证（验证器）")
+        removed = "、".join(name for name, present in (
+            ("验证器", credential is not None), ("通行密钥", passkeys)) if present)
+        _tell(services, admin, person_id, phone, f"解除了两步验证（{removed}）")
     return Recovered(True, ended)
 
 

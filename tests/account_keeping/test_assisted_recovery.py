@@ -9,9 +9,11 @@ import pytest
 
 from admin.roles import Role
 from idp.accounts.service import get_person, person_claims
+from idp.authn.passkeys.assertion import has_passkeys
 from idp.authn.totp import is_enrolled
 from idp.privacy.history import history
 from tests.admin.admin_helpers import enrol_totp
+from tests.passkeys.passkey_helpers import SoftwareAuthenticator
 
 CSRF = {"X-CSRF-Token": "test-csrf-token"}
 REASON = "本人持身份证到政务大厅办理，工单 2026-118"
@@ -101,3 +103,17 @@ def test_an_administrator_cannot_recover_their_own_account(svc, console):
     response = browser.post(f"/admin/api/accounts/{admin.account_id}/phone",
                             json={"phone": "13900003333", "reason": REASON}, headers=CSRF)
     assert response.status_code == 400
+
+
+def test_assisted_recovery_removes_the_passkeys_of_a_person_who_lost_their_devices(
+    svc, alice, console, events
+):
+    SoftwareAuthenticator().register(svc, alice.id)  # a passkey only, no authenticator app
+    browser, admin = console(Role.SECURITY_ADMIN)
+    done = browser.post(f"/admin/api/accounts/{alice.id}/second-factor/remove",
+                        json={"reason": REASON}, headers=CSRF)
+    assert done.get_json() == {"changed": True, "sessions_ended": 0}
+    assert not has_passkeys(svc, alice.id)
+    assert events("mfa.remove")[-1].detail == {"method": "passkey", "count": 1,
+                                               "assisted_by": admin.username}
+    assert "解除了两步验证（通行密钥）" in _outbox(svc)[-1]["text"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from idp.audit import Actor, EventType, record
 from idp.authn.passkeys.models import Passkey
@@ -53,3 +53,9 @@ def remove_passkey(services: Services, account_id: str, passkey_id: str, *,
                method="passkey", amr=passkey.method, passkey_id=passkey.id)
     tell_account(services, actor, account_id, MessageKind.SECOND_FACTOR_REMOVED)
     return True
+
+
+def remove_all_passkeys(session, account_id: str) -> int:
+    """Delete every passkey of the account in the caller's transaction (an administrator's
+    assisted recovery); how many there were."""
+    return session.execute(delete(Passkey).where(Passkey.account_id == account_id)).rowcount
