@@ -1,5 +1,6 @@
 """Registering a terminal for the device code grant: by the CLI (--grant-type), by RFC 7591
-dynamic registration (grant_types), and on the Redis Store as on the SQL one."""
+dynamic registration and the console's JSON API (grant_types); and the flow on the Redis Store
+as on the SQL one."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ from dataclasses import replace
 import pytest
 from device_helpers import DEVICE_GRANT, Terminal, answer, enter
 
+from admin.principal import Admin
+from admin.roles import Role, assign_role, grants_of
 from clients.initial_tokens import issue_initial_access_token
 from clients.registry import register_client
+from idp.accounts import service as accounts
+from idp.accounts.enums import AccountClass
 from idp.app import create_app
-from idp.audit import SYSTEM_ACTOR
+from idp.audit import SYSTEM_ACTOR, Actor
+from tests.admin.admin_helpers import ADMIN_PASSWORD, sign_in
 
 
 def test_idp_clients_add_grant_type_registers_a_terminal_that_can_start(cli, client):
@@ -60,12 +66,7 @@ def test_the_flow_runs_on_the_redis_store(redis_app, person, login):
 
 
 def test_the_console_api_registers_a_terminal_for_the_device_grant(app, svc, client):
-    from admin.principal import Admin
-    from admin.roles import Role, assign_role, grants_of
-    from idp.accounts import service as accounts
-    from idp.accounts.enums import AccountClass
-    from idp.audit import Actor
-    from tests.admin.admin_helpers import ADMIN_PASSWORD, new_id_number, sign_in  # noqa: F401
+    from tests.admin.admin_helpers import new_id_number  # noqa: F401
 
     person = accounts.create_person(svc, SYSTEM_ACTOR, username="sysadmin",
                                     password=ADMIN_PASSWORD, name="管理员",
