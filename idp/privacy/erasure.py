@@ -19,6 +19,7 @@ from idp.accounts.deletion import AccountDeletion, aware, due
 from idp.accounts.models import Authorisation, Person
 from idp.audit import SYSTEM_ACTOR, EventType, record
 from idp.authn.models import RecoveryCode, TotpCredential
+from idp.authn.passkeys.models import Passkey
 from idp.db import utcnow
 from idp.oidc.grants import refresh_tokens
 from idp.oidc.grants.refresh_token_model import RefreshToken
@@ -66,6 +67,7 @@ def erase(services: Services, account_id: str, *, now: datetime) -> dict[str, in
                 Authorisation.person_id == account_id)),
             ("totp", delete(TotpCredential).where(TotpCredential.account_id == account_id)),
             ("recovery_codes", delete(RecoveryCode).where(RecoveryCode.account_id == account_id)),
+            ("passkeys", delete(Passkey).where(Passkey.account_id == account_id)),
             # Invitations to become an agent: those to the person, and those they sent that
             # nobody answered yet (an answered one's grant is under authorisations).
             ("invitations", delete(AgentInvitation).where(or_(

@@ -82,7 +82,7 @@ def test_schedule_cancel_by_login_schedule_again_then_erasure_after_the_grace_pe
     erased = purge_deleted(svc, now=due)
     assert [e["account_id"] for e in erased] == [alice.id]
     assert erased[0]["removed"] == {"consents": 1, "refresh_tokens": 1, "authorisations": 1,
-                                    "totp": 1, "recovery_codes": 10,
+                                    "totp": 1, "recovery_codes": 10, "passkeys": 0,
                                     "invitations": 0}
     with svc.db.session() as session:
         row = session.get(Person, alice.id)
