@@ -20,6 +20,10 @@ from federation.directories import (
     set_disabled,
 )
 from federation.sync import SyncBusy, sync_directory
+from federation.upstream_cli import add_oauth2, add_oidc
+from federation.upstreams import get_upstream, list_upstreams
+from federation.upstreams import public_view as upstream_view
+from federation.upstreams import set_disabled as disable_upstream
 from idp.audit import SYSTEM_ACTOR
 from idp.commands import CliError, emit, with_services
 
@@ -38,7 +42,12 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 @click.group()
 def federation() -> None:
-    """Upstream identity sources: the departments' staff directories (LDAP / AD)."""
+    """Upstream identity sources: the departments' staff directories (LDAP / AD) and the
+    identity providers citizens may log in through (OIDC, plain OAuth 2.0)."""
+
+
+federation.add_command(add_oidc)
+federation.add_command(add_oauth2)
 
 
 @federation.command("add-ldap")
@@ -95,6 +104,10 @@ def list_(services: Services, as_json: bool) -> None:
     rows = [public_view(row) for row in list_directories(services)]
     lines = [f"{r['name']}  {'disabled' if r['disabled'] else 'active  '}  {r['department']}  "
              f"{' '.join(r['urls'])}" for r in rows]
+    upstreams = [upstream_view(row) for row in list_upstreams(services)]
+    lines += [f"{r['name']}  {'disabled' if r['disabled'] else 'active  '}  {r['kind']}  "
+              f"{r.get('issuer') or r.get('authorize_url')}" for r in upstreams]
+    rows += upstreams
     emit(rows, as_json, "\n".join(lines) if rows else "no directories")
 
 
@@ -110,8 +123,9 @@ def _row(services: Services, name: str):
 @JSON
 @with_services
 def show(services: Services, name: str, as_json: bool) -> None:
-    """One directory's configuration (never its bind password)."""
-    data = public_view(_row(services, name))
+    """One directory's or upstream's configuration (never its password or secret)."""
+    upstream = get_upstream(services, name)
+    data = upstream_view(upstream) if upstream else public_view(_row(services, name))
     emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
 
 
@@ -120,9 +134,13 @@ def show(services: Services, name: str, as_json: bool) -> None:
 @JSON
 @with_services
 def disable(services: Services, name: str, as_json: bool) -> None:
-    """Refuse the directory's staff from now on (their accounts stay)."""
+    """Refuse the directory's staff, or the upstream's logins, from now on (their accounts
+    and links stay)."""
     try:
-        set_disabled(services, name, SYSTEM_ACTOR)
+        if get_upstream(services, name) is not None:
+            disable_upstream(services, name, SYSTEM_ACTOR)
+        else:
+            set_disabled(services, name, SYSTEM_ACTOR)
     except DirectoryError as exc:
         raise CliError.coded(exc.code, exc.description) from exc
     emit({"name": name, "disabled": True}, as_json, f"{name} disabled")

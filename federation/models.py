@@ -54,3 +54,40 @@ class StaffLink(Base):
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)  # from --group-role
     groups: Mapped[list[str]] = mapped_column(JSON, default=list)  # the cn of each group
     synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+# The sealing context of an upstream identity provider's client secret.
+CLIENT_SECRET = "upstream_provider.client_secret"  # noqa: S105
+
+
+class UpstreamProvider(Base):
+    """An upstream identity provider citizens may log in through (OIDC, plain OAuth 2.0, SAML),
+    registered by ``idp federation add-oidc`` / ``add-oauth2``. Its client secret is stored only
+    sealed; the rest (issuer or endpoints, scopes, claim mapping, level, link policy) is JSON."""
+
+    __tablename__ = "upstream_providers"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(32), unique=True)  # in /federation/<name>/...
+    kind: Mapped[str] = mapped_column(String(16))  # federation.contract.SourceKind
+    display_name: Mapped[str] = mapped_column(String(128))  # the login page's button
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    client_secret_sealed: Mapped[str | None] = mapped_column(Text)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class FederatedLink(Base):
+    """A person account reached through an upstream: the upstream's stable subject (for OIDC
+    ``iss`` + ``sub``) lands in this account at every later login."""
+
+    __tablename__ = "federated_links"
+    __table_args__ = (UniqueConstraint("source", "subject", name="uq_federated_links_subject"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    source: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(512))
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -24,8 +24,21 @@ def _ldap(name: str, config: Mapping[str, Any]) -> Source:
     return build(name, config)
 
 
+def _oidc(name: str, config: Mapping[str, Any]) -> Source:
+    from federation.oidc.source import build
+
+    return build(name, config)
+
+
+def _oauth2(name: str, config: Mapping[str, Any]) -> Source:
+    from federation.oauth2 import build
+
+    return build(name, config)
+
+
 # Filled as each kind lands: SourceKind.LDAP -> federation.ldap, SourceKind.OIDC -> ...
-FACTORIES: dict[SourceKind, Factory] = {SourceKind.LDAP: _ldap}
+FACTORIES: dict[SourceKind, Factory] = {SourceKind.LDAP: _ldap, SourceKind.OIDC: _oidc,
+                                        SourceKind.OAUTH2: _oauth2}
 
 
 class UnknownSourceKind(ValueError):

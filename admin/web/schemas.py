@@ -36,8 +36,9 @@ def _write(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
 
 
 # Issue 13: the first factors a relying party accepts.
-FIRST_FACTORS = {"type": "array", "items": {"enum": ["password", "sms", "passkey", "scan"]},
-                 "minItems": 1, "maxItems": 4, "uniqueItems": True}
+FIRST_FACTORS = {"type": "array",
+                 "items": {"enum": ["password", "sms", "passkey", "scan", "upstream"]},
+                 "minItems": 1, "maxItems": 5, "uniqueItems": True}
 # Issue 14: which accounts a relying party admits: citizens ("person"), staff, or both.
 ACCOUNT_CLASSES = {"type": "array", "items": {"enum": ["person", "staff"]},
                    "minItems": 1, "maxItems": 2, "uniqueItems": True}

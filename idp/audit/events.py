@@ -47,6 +47,11 @@ class EventType(StrEnum):
     ACCOUNT_CREATE = "account.create"
     ACCOUNT_UPDATE = "account.update"
     ACCOUNT_UNLOCK = "account.unlock"
+    # Upstream identity providers (federation/linking.py). detail: {"source", "how":
+    # "id_number"|"confirmed"|"created"} on a link; {"source"} on an unlink; never the subject's
+    # attributes. A login through an upstream is LOGIN with "methods" ["fed", ...], "source".
+    FEDERATION_LINK = "federation.link"
+    FEDERATION_UNLINK = "federation.unlink"
     LEGAL_PERSON_CREATE = "legal_person.create"
     AUTHORISATION_GRANT = "authorisation.grant"
     AUTHORISATION_REVOKE = "authorisation.revoke"

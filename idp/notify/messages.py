@@ -33,6 +33,10 @@ class MessageKind(StrEnum):
     SECOND_FACTOR_ADDED = "second_factor_added"
     SECOND_FACTOR_REMOVED = "second_factor_removed"
     DELETION_SCHEDULED = "deletion_scheduled"
+    # An upstream identity provider was linked to or unlinked from the account
+    # (federation/linking.py): which provider, nothing else.
+    UPSTREAM_LINKED = "upstream_linked"
+    UPSTREAM_UNLINKED = "upstream_unlinked"
 
 
 _WARNING = "请勿将验证码告诉他人，工作人员不会向您索要验证码。"
@@ -62,6 +66,10 @@ TEMPLATES: dict[MessageKind, str] = {
                                        "如非本人操作，请立即修改密码或致电12345。",
     MessageKind.DELETION_SCHEDULED: "【一网通办】您的账号已申请注销，将于{due}删除。在此之前登录"
                                     "即可撤销注销。如非本人操作，请立即登录或致电12345。",
+    MessageKind.UPSTREAM_LINKED: "【一网通办】您的账号已关联{provider}，今后可通过其登录。"
+                                 "如非本人操作，请立即登录“我的账号”解除关联或致电12345。",
+    MessageKind.UPSTREAM_UNLINKED: "【一网通办】您的账号已解除与{provider}的关联。"
+                                   "如非本人操作，请立即修改密码或致电12345。",
 }
 
 

@@ -17,6 +17,8 @@ class FirstFactor(StrEnum):
     SMS = "sms"  # a one-time code sent to the account's verified phone (短信验证码登录)
     PASSKEY = "passkey"  # a discoverable WebAuthn credential with user verification
     SCAN = "scan"  # the QR code on the page confirmed in the provincial app (扫码登录)
+    # An upstream identity provider (issue 15: federation/upstream_login.py), amr "fed".
+    UPSTREAM = "upstream"
 
 
 ALL_FIRST_FACTORS: tuple[str, ...] = tuple(f.value for f in FirstFactor)
@@ -24,6 +26,7 @@ ALL_FIRST_FACTORS: tuple[str, ...] = tuple(f.value for f in FirstFactor)
 # RFC 8176 amr values -> the first factor they show, most specific first. "mca" (multiple-
 # channel authentication) is the scan: the app's session, confirmed on a second channel.
 _AMR_FIRST_FACTOR = (
+    ("fed", FirstFactor.UPSTREAM),
     ("mca", FirstFactor.SCAN),
     ("pwd", FirstFactor.PASSWORD),
     ("hwk", FirstFactor.PASSKEY),
@@ -33,8 +36,9 @@ _AMR_FIRST_FACTOR = (
 
 
 def first_factor_of(amr: Iterable[str]) -> FirstFactor | None:
-    """The first factor a session's ``amr`` shows; None when it shows none we know (an
-    upstream login's methods): such a session is not refused for its first factor. A sign-up
-    (sms + pwd) counts as a password login."""
+    """The first factor a session's ``amr`` shows; None when it shows none we know: such a
+    session is not refused for its first factor. A sign-up (sms + pwd) counts as a password
+    login; a login through an upstream ("fed", whatever methods the upstream used) as
+    ``upstream``."""
     methods = set(amr)
     return next((factor for value, factor in _AMR_FIRST_FACTOR if value in methods), None)

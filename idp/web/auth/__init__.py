@@ -17,6 +17,7 @@ from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     account_passkeys,
     account_password,
     account_phone,
+    account_upstreams,
     entity_choice,
     level_required,
     login,
@@ -31,6 +32,7 @@ from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     signup,
     sms_login,
     staff_login,
+    upstream_login,
 )
 from idp.web.auth.blueprints import account_bp, bp
 

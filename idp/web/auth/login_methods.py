@@ -21,6 +21,7 @@ def factor_names() -> dict[str, str]:
         FirstFactor.SMS: t("短信验证码", "SMS code"),
         FirstFactor.PASSKEY: t("通行密钥（刷脸/指纹）", "passkey (face / fingerprint)"),
         FirstFactor.SCAN: t("政务App扫码", "scanning with the app"),
+        FirstFactor.UPSTREAM: t("其他身份提供方", "another identity provider"),
     }
 
 
