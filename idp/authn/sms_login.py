@@ -23,7 +23,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from idp.accounts import inputs
 from idp.accounts.deletion import AccountDeletion, aware
@@ -34,6 +34,7 @@ from idp.audit import Actor, EventType, Outcome, record
 from idp.authn.lockout import Lockout, Refusal, subject_for, take_lockout_notice
 from idp.authn.models import TotpCredential
 from idp.authn.one_time_codes import CodeCheck, CodePurpose
+from idp.authn.passkeys.models import Passkey
 from idp.authn.password_login import observe_failure
 from idp.authn.phone_codes import check_code, codes, send_code
 from idp.authn.send_limits import SendLimits, SendRefusal
@@ -63,7 +64,7 @@ class SmsLoginResult:
     account_id: str | None = None
     username: str | None = None
     person_level: int = SMS_LEVEL
-    second_factor: bool = False  # an authenticator app is enrolled: its code comes next
+    second_factor: bool = False  # an authenticator app or a passkey: it comes next
     code: CodeCheck | None = None  # WRONG or VOID when the code did not prove the phone
     refusal: Refusal | None = None  # LOCKED or DELAYED
     until: int | None = None
@@ -166,8 +167,10 @@ def _person(services: Services, account_id: str | None) -> _Person | None:
     """The account at the moment the code proved its phone, if it may still log in."""
     if account_id is None:
         return None
+    # A second factor is an authenticator app or a passkey (idp/authn/passkeys/).
     query = (select(Person.id, Person.username, Person.assurance_level, Person.disabled,
-                    TotpCredential.account_id.is_not(None).label("totp"))
+                    (TotpCredential.account_id.is_not(None)
+                     | exists().where(Passkey.account_id == Person.id)).label("totp"))
              .outerjoin(TotpCredential, TotpCredential.account_id == Person.id)
              .where(Person.id == account_id))
     with services.db.session() as session:

@@ -15,6 +15,7 @@ from idp.accounts.models import Person
 from idp.accounts.service import create_person
 from idp.audit import SYSTEM_ACTOR, AuditEvent
 from idp.sso.session import COOKIE_NAME
+from tests.login_methods.methods_helpers import PHONE, ask_sms_code, enter_sms_code, login_codes
 from tests.passkeys.passkey_helpers import PASSWORD, SoftwareAuthenticator, b64url
 
 ORIGIN = "http://127.0.0.1:8000"  # the test app's issuer (tests/conftest.py)
@@ -27,11 +28,11 @@ def services(app):
 
 @pytest.fixture
 def person(services):
-    def add(username: str, serial: int):
+    def add(username: str, serial: int, phone: str | None = None):
         first17 = f"33010619850312{serial:03d}"
         return create_person(services, SYSTEM_ACTOR, username=username, password=PASSWORD,
                              name="王五", id_number=first17 + id_number_check_char(first17),
-                             assurance_level=2)
+                             phone=phone, assurance_level=2)
     return add
 
 
@@ -116,3 +117,23 @@ def test_another_accounts_passkey_is_refused_as_the_second_factor(client, servic
     assert client.get_cookie(COOKIE_NAME) is None
     event = last_passkey_event(services)
     assert (event.type, event.detail["reason"]) == ("login.mfa", "other_account")
+
+
+def test_an_sms_login_of_an_account_with_a_passkey_still_owes_the_passkey(
+        app, client, services, settings, person):
+    """A phone alone does not open a two-factor account (as with an authenticator app): the
+    passkey follows the SMS code, and the session says what was used, level 1 at most."""
+    wang = person("wangwu", 6, phone=PHONE)  # recorded by an operator: it counts as verified
+    authenticator = SoftwareAuthenticator()
+    authenticator.register(services, wang.id)
+    ask_sms_code(client)
+    owed = enter_sms_code(client, login_codes(settings)[-1])
+    assert owed.headers["Location"].endswith("/login/otp")
+    assert client.get_cookie(COOKIE_NAME) is None
+    page = client.get("/login/otp")
+    csrf = csrf_of(page)
+    options = client.post("/login/otp/passkey/options", data={"csrf_token": csrf}).json
+    client.post("/login/otp/passkey", data={
+        "csrf_token": csrf, "credential": authenticator.answer(options, ORIGIN)})
+    session = services.sessions.load(client.get_cookie(COOKIE_NAME).value)
+    assert session.amr == ["sms", "swk", "user"] and session.level == 1
