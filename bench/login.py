@@ -1,8 +1,9 @@
 """Password logins per second through the real login form, against the argon2id limit.
 
     .venv/bin/python bench/login.py [--seconds 15] [--accounts 20] [--clients 4]
+                                    [--server granian|gunicorn]
 
-Starts `idp serve` (one gunicorn worker process, one thread, SQLite, the Settings' default
+Starts `idp serve` (one worker process, one thread, SQLite, the Settings' default
 argon2id cost) on a loopback port, pinned to one core; creates the accounts; then client
 threads (pinned to the other cores) log in as fresh browsers for --seconds: GET /login for the
 CSRF token and cookie, POST the form, expect 303 to the account page. In the same run it
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--accounts", type=int, default=20)
     parser.add_argument("--clients", type=int, default=4)  # keeps the one worker busy
+    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
     args = parser.parse_args()
     cores = sorted(os.sched_getaffinity(0))
     server_core, client_cores = cores[0], (cores[1:] or cores)
@@ -53,7 +55,7 @@ def main() -> None:
         env = _environment(Path(folder))
         usernames = _create_accounts(env, args.accounts)
         port = _free_port()
-        server = _start_server(env, port, server_core)
+        server = _start_server(env, port, server_core, args.server)
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_ready(base)
@@ -83,7 +85,7 @@ def main() -> None:
     print(f"argon2id      m={settings.argon2_memory_kib} KiB, t={settings.argon2_time_cost}, "
           f"p={settings.argon2_parallelism} (Settings defaults)")
     print(f"logins/s      {rate:.1f}  ({logins} logins in {login_time:.1f} s, {args.clients} "
-          "clients, 1 gunicorn worker, SQLite)")
+          f"clients, 1 {args.server} worker, SQLite)")
     print(f"hashes/s      {hash_rate:.1f}  ({hashes} argon2id verifies in {hash_time:.1f} s, "
           "one core)")
     print(f"ratio         {100 * rate / hash_rate:.0f}%  (target >= 85%)")
@@ -122,10 +124,10 @@ def _create_accounts(env: dict[str, str], count: int) -> list[str]:
     return names
 
 
-def _start_server(env: dict[str, str], port: int, core: int) -> subprocess.Popen:
+def _start_server(env: dict[str, str], port: int, core: int, front: str) -> subprocess.Popen:
     idp = Path(sys.executable).with_name("idp")
     command = ["taskset", "-c", str(core), str(idp), "serve", "--bind", f"127.0.0.1:{port}",
-               "--workers", "1", "--threads", "1", "--no-access-log"]
+               "--workers", "1", "--threads", "1", "--server", front, "--no-access-log"]
     return subprocess.Popen(command, env={**env, "IDP_ISSUER": f"http://127.0.0.1:{port}"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -185,12 +187,12 @@ def _hashes(settings: Settings, seconds: float) -> tuple[int, float]:
 
 
 def _worker_pid(master: int) -> int:
-    """The gunicorn worker: the only child of the master process."""
+    """The worker: the only child of the serving process."""
     for task in Path(f"/proc/{master}/task").iterdir():
         children = (task / "children").read_text().split()
         if children:
             return int(children[0])
-    raise SystemExit("no gunicorn worker found")
+    raise SystemExit("no worker found")
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -15,7 +15,7 @@ bounds it (HAProxy ``timeout http-request``, README: Production).
 from __future__ import annotations
 
 import io
-import threading
+import queue
 from collections.abc import Callable, Iterable
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
@@ -25,14 +25,21 @@ MAX_BODY = 1024 * 1024  # the app's MAX_CONTENT_LENGTH (idp/app.py)
 class BodyFirst:
     def __init__(self, app: WsgiApp, app_threads: int) -> None:
         self.app = app
-        self.turns = threading.BoundedSemaphore(app_threads)
+        # Turns as tokens in a C queue: a wait and a hand-over cost far less CPU than
+        # threading.Semaphore's Python-level condition (~6% of a password login's CPU).
+        self.turns: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(app_threads):
+            self.turns.put(None)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         length = environ.get("CONTENT_LENGTH") or "0"
         if length != "0" or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             _read_body(environ, length)
-        with self.turns:
+        self.turns.get()
+        try:
             return self.app(environ, start_response)
+        finally:
+            self.turns.put(None)
 
 
 def _read_body(environ: dict, length: str) -> None:
