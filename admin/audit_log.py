@@ -12,14 +12,18 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import chain
 
+from sqlalchemy import select
+
 from admin.access import require
 from admin.errors import AdminError
 from admin.principal import Admin
 from admin.roles import Permission
 from admin.trail import record_action
+from idp.accounts.models import Person
 from idp.accounts.service import find_person_by_username
 from idp.audit import EventType, Outcome, formats, query
 from idp.audit.query import AuditFilter, Cursor, Page
+from idp.audit.record import AuditEvent
 from idp.services import Services
 
 CST = timezone(timedelta(hours=8))
@@ -76,6 +80,29 @@ def search(
             raise AdminError("bad_input", "cursor") from exc
     with services.db.session() as session:
         return query.search(session, filter, after, limit)
+
+
+def event(services: Services, admin: Admin, event_id: int) -> AuditEvent:
+    """One event, for its detail page; AdminError not_found when there is none."""
+    require(admin, Permission.AUDIT_READ)
+    with services.db.session() as session:
+        found = session.scalars(select(AuditEvent).where(AuditEvent.id == event_id)).first()
+    if found is None:
+        raise AdminError("not_found", status=404)
+    return found
+
+
+def usernames(services: Services, events: list[AuditEvent]) -> dict[str, str]:
+    """account id -> username for every account the events name (as actor or as the account
+    acted on), in one query, so the page shows people's names and never a bare UUID."""
+    ids = {e.account_id for e in events if e.account_id}
+    ids |= {e.detail["target_account"] for e in events if isinstance(e.detail, dict)
+            and isinstance(e.detail.get("target_account"), str)}
+    if not ids:
+        return {}
+    with services.db.session() as session:
+        rows = session.execute(select(Person.id, Person.username).where(Person.id.in_(ids)))
+        return {row.id: row.username for row in rows}
 
 
 def export(services: Services, admin: Admin, filter: AuditFilter, fmt: str) -> Iterator[str]:

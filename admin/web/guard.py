@@ -52,7 +52,9 @@ def page(permission=None) -> Callable:
         def guarded(*args, **kwargs):
             admin = current_admin()
             if admin is None:
-                return redirect(url_for("admin.login", next=request.full_path), code=303)
+                # full_path ends in a bare "?" when there is no query string: leave it off.
+                target = request.full_path if request.query_string else request.path
+                return redirect(url_for("admin.login", next=target), code=303)
             try:
                 if not admin.grants:
                     raise Refused("no admin role")

@@ -87,7 +87,7 @@ def test_an_oidc_client_registered_in_the_console_is_used_and_its_login_is_audit
     officer_page.select_option("#type", "login")
     officer_page.click(".filter-submit button")
     table = officer_page.inner_text("table.audit")
-    assert citizen.username in table and "success" in table
+    assert citizen.username in table and "成功" in table
     with officer_page.expect_download() as download:
         officer_page.click("#export-csv")
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
