@@ -67,6 +67,16 @@ FIELD_WORDS = {
     "phone": ("更换手机号", "Changed the phone number"),
 }
 CONSENT_REVOKED = ("撤销网站的个人信息授权", "Withdrew a site's access to your details")
+# A passkey's events share their types with the password and the authenticator app's.
+PASSKEY_WORDS = {
+    (E.LOGIN, "success"): ("用通行密钥登录", "Logged in with a passkey"),
+    (E.LOGIN, "failure"): ("通行密钥登录失败", "Failed passkey login"),
+    (E.LOGIN_MFA, "success"): ("通过两步验证（通行密钥）", "Passed two-step (passkey)"),
+    (E.LOGIN_MFA, "failure"): ("两步验证失败（通行密钥）", "Failed two-step (passkey)"),
+    (E.MFA_ENROL, "success"): ("添加通行密钥", "Added a passkey"),
+    (E.MFA_ENROL, "failure"): ("添加通行密钥失败", "Failed to add a passkey"),
+    (E.MFA_REMOVE, "success"): ("移除通行密钥", "Removed a passkey"),
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,9 @@ def describe(event: AuditEvent) -> tuple[str, str]:
             return changed[0]
     if event.type == E.CONSENT and detail.get("action") == "revoke":
         return CONSENT_REVOKED
+    if "passkey" in (detail.get("method"), *(detail.get("methods") or ())) \
+            and (event.type, event.outcome) in PASSKEY_WORDS:
+        return PASSKEY_WORDS[(event.type, event.outcome)]
     return WORDS.get((event.type, event.outcome)) or WORDS.get((event.type, None)) \
         or ("账号事件", "Account event")
 

@@ -61,6 +61,10 @@ def test_a_person_adds_a_passkey_then_uses_it_as_second_factor_and_alone(
     page.goto(f"{base}/account")
     assert "通行密钥" in page.inner_text("main")
     shot(page, f"{size}-05-account")
+    page.goto(f"{base}/account/history")
+    history = page.inner_text("main")
+    assert "用通行密钥登录" in history and "通过两步验证（通行密钥）" in history
+    assert "添加通行密钥" in history and "绑定验证器" not in history
     with svc.db.session() as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.type.in_(
             ["mfa.enrol", "login.mfa", "login"])).order_by(AuditEvent.id)).all()
