@@ -24,7 +24,7 @@ def _session(amr: list[str]) -> SsoSession:
 def test_every_factor_is_allowed_without_a_request_or_a_list():
     assert allowed_first_factors(None) == set(ALL_FIRST_FACTORS)
     assert allowed_first_factors(LoginRequest("/x", Protocol.OIDC)) == set(ALL_FIRST_FACTORS)
-    assert set(ALL_FIRST_FACTORS) == {"password", "sms", "passkey", "scan"}
+    assert set(ALL_FIRST_FACTORS) == {"password", "sms", "passkey", "scan", "upstream"}
 
 
 def test_a_request_allows_only_its_relying_partys_factors():
@@ -44,7 +44,8 @@ def test_a_login_request_saved_before_the_field_existed_still_loads(svc):
 @pytest.mark.parametrize(("amr", "factor"), [
     (["pwd"], "password"), (["pwd", "otp"], "password"), (["sms", "pwd"], "password"),
     (["sms"], "sms"), (["sms", "otp"], "sms"), (["mca"], "scan"), (["hwk", "user"], "passkey"),
-    (["swk", "user"], "passkey"), (["pwd", "hwk"], "password"), (["fed"], None),
+    (["swk", "user"], "passkey"), (["pwd", "hwk"], "password"), (["fed"], "upstream"),
+    (["kba"], None),
 ])
 def test_the_first_factor_a_session_began_with(amr, factor):
     assert first_factor_of(amr) == factor
@@ -56,7 +57,8 @@ def test_the_first_factor_a_session_began_with(amr, factor):
     (["pwd"], ("password",), None),
     (["mca"], ("password", "sms"), Reason.FIRST_FACTOR),
     (["sms"], None, None),
-    (["fed"], ("password",), None),
+    (["fed"], ("password",), Reason.FIRST_FACTOR),
+    (["kba"], ("password",), None),
 ])
 def test_a_session_begun_with_a_refused_factor_needs_a_new_login(amr, accepted, reason):
     needs = LoginRequirements(requested_at=NOW - 5, first_factors=accepted)
@@ -84,4 +86,4 @@ def test_the_cli_sets_a_clients_first_factors_and_refuses_unknown_ones(cli):
 def test_a_new_client_accepts_every_first_factor(cli):
     added = cli("clients", "add", "--name", "社保", "--redirect-uri",
                 "https://sb.example.gov.cn/cb", "--json")
-    assert json.loads(added.stdout)["first_factors"] == ["password", "sms", "passkey", "scan"]
+    assert json.loads(added.stdout)["first_factors"] == list(ALL_FIRST_FACTORS)

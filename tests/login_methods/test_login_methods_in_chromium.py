@@ -154,3 +154,32 @@ def test_sms_login_in_chromium_without_javascript(live_app, svc, settings, perso
         shot(page, f"{size}-policy-passkey-or-scan")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_scan_to_log_in_without_javascript_checks_once_per_click(live_app, svc, person,
+                                                                 chromium, shot, size):
+    _, base = live_app
+    person("alice", level=2)
+    tokens = _app_token(base, "alice", PASSWORD)
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    rp = RelyingParty(svc, name="公积金查询")
+    context = _context(chromium, size, js=False)
+    page = context.new_page()
+    try:
+        page.goto(_authorize_url(base, rp))
+        page.click("nav.login-tabs >> text=扫码登录")
+        scan_id = page.get_attribute("#scan-finish input[name=id]", "value")
+        page.click("text=我已在手机上确认")  # too early: not confirmed yet
+        assert "尚未在手机上确认" in page.inner_text("main")
+        _fits(page)
+        shot(page, f"{size}-scan-3-not-yet-no-js")
+        # The same code again: the one the phone may already have scanned.
+        assert page.get_attribute("#scan-finish input[name=id]", "value") == scan_id
+        requests.post(f"{base}/scan/{scan_id}", json={"decision": "confirm"}, headers=bearer,
+                      timeout=10)
+        with _to_relying_party(page) as back:
+            page.click("text=我已在手机上确认", no_wait_after=True)
+        assert _redeem(base, rp, back.value.url, svc)["amr"] == ["mca"]
+    finally:
+        context.close()

@@ -13,6 +13,10 @@ from idp.web.i18n import t
 
 # The tabs, in order: the factor each one uses.
 TABS = (FirstFactor.PASSWORD, FirstFactor.SMS, FirstFactor.SCAN)
+# The factors this page's own forms and buttons use: the note names what a relying party
+# accepts when it refuses one of them (an upstream has buttons of its own, and relying parties
+# registered before upstreams existed do not list them).
+PAGE_FACTORS = (FirstFactor.PASSWORD, FirstFactor.SMS, FirstFactor.PASSKEY, FirstFactor.SCAN)
 
 
 def factor_names() -> dict[str, str]:
@@ -27,13 +31,13 @@ def factor_names() -> dict[str, str]:
 
 def methods_context(request_: LoginRequest | None, door: str, asked: str | None) -> dict:
     """What the login page's tabs and notes need: the allowed factors, the tab shown, and the
-    relying party's requirement in words when it accepts fewer than every factor."""
+    relying party's requirement in words when it refuses one this page offers."""
     factors = allowed_first_factors(request_)
     tabs = [tab.value for tab in TABS if tab in factors] if door != "staff" else []
     method = asked if asked in tabs else (tabs[0] if tabs else FirstFactor.PASSWORD.value)
     names = factor_names()
     needs = None
-    if set(factors) != set(ALL_FIRST_FACTORS):
+    if any(f not in factors for f in PAGE_FACTORS):
         needs = t("、", ", ").join(names[f] for f in ALL_FIRST_FACTORS if f in factors)
     return {"factors": factors, "tabs": tabs, "method": method, "factor_names": names,
             "factor_needs": needs}

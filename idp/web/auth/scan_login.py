@@ -3,12 +3,14 @@ page's status check (polled by a small first-party script) and the finishing POS
 that script once the phone confirms, or by the "我已在手机上确认" button without JavaScript).
 
 The browser is bound to its QR requests by a cookie holding a random secret (only its hash is
-in each request); the cookie is HttpOnly, SameSite=Strict and scoped to /login/scan, so only
-this browser's own pages can finish a request it showed. The work is in
+in each request); the cookie is HttpOnly, SameSite=Strict and scoped to /login, so only this
+browser's own pages can finish a request it showed. The work is in
 ``idp.authn.scan_login``.
 """
 
 from __future__ import annotations
+
+import time
 
 import qrcode
 import qrcode.image.svg
@@ -20,6 +22,8 @@ from idp.authn.scan_login import (
     AMR,
     SCAN_TTL,
     ScanRefusal,
+    ScanState,
+    load_scan,
     new_browser_secret,
     start_scan,
     state_for_browser,
@@ -34,17 +38,24 @@ from idp.web.auth.login_methods import refused
 from idp.web.i18n import t
 
 COOKIE = "yiwang_scan"
-COOKIE_PATH = "/login/scan"
+COOKIE_PATH = "/login"  # the login page (which reuses the secret) and /login/scan/*
 
 
 def scan_context(request_: LoginRequest | None) -> dict:
-    """A new QR request for this browser (its cookie set on the page's response) and what
-    the scan tab shows: the code as inline SVG, the request id, its lifetime (no code when
-    this IP has asked for too many)."""
+    """A QR request for this browser (its cookie set on the page's response) and what the
+    scan tab shows: the code as inline SVG, the request id, the seconds it has left (no code
+    when this IP has asked for too many). The page's own request (``?scan=``, after "I
+    confirmed" came too early) is shown again while it is still open, so a code already
+    scanned stays the one to confirm."""
     secret = request.cookies.get(COOKIE) or new_browser_secret()
-    scan = start_scan(services(), actor(), secret, login_id=request_.id if request_ else None,
-                      site=request_.client_name if request_ else None,
-                      client_id=request_.client_id if request_ else None)
+    svc, now = services(), int(time.time())
+    asked = request.args.get("scan")
+    if state_for_browser(svc, asked, secret, now) in (ScanState.WAITING, ScanState.SCANNED):
+        scan = load_scan(svc, asked)
+    else:
+        scan = start_scan(svc, actor(), secret, login_id=request_.id if request_ else None,
+                          site=request_.client_name if request_ else None,
+                          client_id=request_.client_id if request_ else None, now=now)
     if scan is None:
         return {"scan_id": None, "scan_svg": None, "scan_ttl": SCAN_TTL}
 
@@ -61,7 +72,8 @@ def scan_context(request_: LoginRequest | None) -> dict:
     svg = image.to_string(encoding="unicode").replace(
         "<svg ", f'<svg role="img" aria-label="{t("扫码登录二维码", "QR code to log in")}" ', 1)
     # Markup of our own: the path is drawn from the URL's bits, the label is ours.
-    return {"scan_id": scan.id, "scan_svg": Markup(svg), "scan_ttl": SCAN_TTL}  # noqa: S704
+    return {"scan_id": scan.id, "scan_svg": Markup(svg),  # noqa: S704
+            "scan_ttl": max(0, scan.expires_at - now)}
 
 
 @bp.get("/login/scan/status")
@@ -80,7 +92,7 @@ def scan_finish():
     form_request = login_request(request.form.get("login"))
     door = door_of(request.form.get("door"), form_request)
     back = url_for("auth.login_form", login=form_request.id if form_request else None,
-                   door=door, method="scan")
+                   door=door, method="scan", scan=scan_id or None)
     result = use_scan(services(), actor(), scan_id, request.cookies.get(COOKIE))
     if isinstance(result, ScanRefusal):
         flash(_refusal_message(result), "error" if result != ScanRefusal.NOT_CONFIRMED
