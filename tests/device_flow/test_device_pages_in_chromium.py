@@ -67,3 +67,38 @@ def test_a_person_types_the_code_logs_in_and_approves_in_chromium(
         "device_code": started["device_code"]}, timeout=10)
     assert tokens.status_code == 200, tokens.text
     assert claims(tokens.json()["id_token"])["acr"] == "2"
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_denial_and_a_locked_browser_in_chromium(size, live_app, person, chromium, shot):
+    app, base = live_app
+    person("alice", level=2)
+    terminal, _ = register_client(app.extensions["yiwang"], {
+        "client_name": "电视", "token_endpoint_auth_method": "none",
+        "grant_types": [DEVICE_GRANT]}, SYSTEM_ACTOR)
+    started = requests.post(f"{base}/device_authorization",
+                            data={"client_id": terminal.client_id}, timeout=10).json()
+    context = chromium.new_context(viewport=SIZES[size], locale="zh-CN")
+    page = context.new_page()
+    page.goto(started["verification_uri_complete"])
+    assert page.input_value("input[name=user_code]") == started["user_code"]
+    page.click("button[type=submit]")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/device/confirm")
+    page.click("button[value=deny]")
+    assert "该设备不会获得您账号的访问权" in page.inner_text("main")
+    shot(page, f"{size}-05-denied")
+
+    for _ in range(6):  # five wrong codes, then the sixth try is refused
+        page.goto(f"{base}/device")
+        page.fill("input[name=user_code]", "ZZZZ-ZZZZ")
+        page.click("button[type=submit]")
+    assert "错误次数过多" in page.inner_text("main")
+    shot(page, f"{size}-06-locked")
+    context.close()
+    denied = requests.post(f"{base}/token", data={
+        "client_id": terminal.client_id, "grant_type": DEVICE_GRANT,
+        "device_code": started["device_code"]}, timeout=10)
+    assert denied.json()["error"] == "access_denied"

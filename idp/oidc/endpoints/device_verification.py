@@ -83,7 +83,7 @@ def confirm_decision():
         return _done(200, t("已授权。请回到设备上继续，本页可以关闭。",
                             "Approved. Go back to the device; you may close this page."),
                      heading=t("设备已登录", "Device signed in"))
-    return _done(200, t("已拒绝，该设备不会获得您的账号访问权。",
+    return _done(200, t("该设备不会获得您账号的访问权。",
                         "Denied: the device gets no access to your account."),
                  heading=t("已拒绝", "Denied"))
 
