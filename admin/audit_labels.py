@@ -75,6 +75,12 @@ FIELDS: dict[str, tuple[str, str]] = {
     "format": ("格式", "Format"), "events": ("事件数", "Events"), "filter": ("筛选条件", "Filter"),
     "request": ("请求", "Request"), "amr": ("认证方法", "AMR"), "jti": ("令牌编号", "Token id"),
     "directory": ("目录", "Directory"), "legal_person_id": ("法人", "Legal person"),
+    # A relying party's fields, as a console change's before/after holds them.
+    "client_name": ("应用名称", "Name"), "redirect_uris": ("回调地址", "Redirect URIs"),
+    "min_level": ("最低认证等级", "Minimum level"), "allowed_claims": ("可获取的信息", "Claims"),
+    "allowed_scopes": ("授权范围", "Scopes"), "disabled": ("已停用", "Disabled"),
+    "post_logout_redirect_uris": ("退出后回调地址", "Post-logout redirect URIs"),
+    "first_factors": ("允许的登录方式", "First factors"), "entity_id": ("实体 ID", "Entity ID"),
 }
 
 
