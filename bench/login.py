@@ -138,7 +138,7 @@ def _wait_ready(base: str) -> None:
         try:
             if requests.get(f"{base}/healthz", timeout=1).ok:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its worker still starting
             time.sleep(0.2)
     raise SystemExit("the IdP did not start")
 
