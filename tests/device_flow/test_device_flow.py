@@ -195,3 +195,18 @@ def test_the_forms_refuse_a_post_without_their_csrf_token(client, terminal, pers
     assert forged.status_code == 400
     assert terminal.poll(client, started["device_code"]).get_json()["error"] == (
         "authorization_pending")
+
+
+def test_scopes_the_client_may_not_have_are_dropped_and_none_at_all_is_invalid_scope(
+        client, terminal, person, login):
+    person("alice")
+    started = _started(terminal, client, scope="openid email profile")
+    login("alice")
+    enter(client, started["user_code"])
+    assert "电子邮箱" not in text(client.get("/device/confirm"))
+    answer(client, "approve")
+    time.sleep(1.1)
+    # email is not among the terminal's scopes
+    assert terminal.poll(client, started["device_code"]).get_json()["scope"] == "openid profile"
+    none = terminal.start(client, scope="email address")
+    assert none.status_code == 400 and none.get_json()["error"] == "invalid_scope"

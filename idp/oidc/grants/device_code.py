@@ -13,6 +13,7 @@ from authlib.consts import default_json_headers
 from authlib.oauth2.rfc6749.errors import (
     AccessDeniedError,
     InvalidGrantError,
+    InvalidScopeError,
     UnauthorizedClientError,
 )
 from authlib.oauth2.rfc8628 import (
@@ -49,6 +50,9 @@ class DeviceAuthorization(DeviceAuthorizationEndpoint):
         # Only what the client may have; none asked for: openid (an ID token, RFC 8628 §3.1
         # leaves the default to the server).
         scope = client.get_allowed_scope(request.payload.scope or "openid")
+        if not scope:  # nothing it asked for is allowed to it (RFC 6749 §5.2)
+            raise InvalidScopeError(description="None of the requested scopes is allowed to "
+                                                "this client.")
         created, device_code = device_requests.create(
             services.store, client.client_id, scope, services.settings.device_code_seconds,
             services.settings.device_poll_interval_seconds)
