@@ -40,7 +40,9 @@ class ClientCache:
     def get(self, client_id: str | None) -> OidcClient | None:
         """The client (with its secret key attached, disabled ones included), or None.
         The returned object is shared: read it, never change it."""
-        if not client_id or self.ttl <= 0:
+        if not client_id:
+            return None
+        if self.ttl <= 0:
             return self._read(client_id)
         now = time.monotonic()
         lifetime, under_generation = self._lifetime()
