@@ -13,10 +13,11 @@ RANKED_WIDTH = 480  # narrower: its labels stay legible on a phone without scrol
 BAR_ROW = 32
 
 
-def _svg(height: int, label: str, body: list[str], width: int = WIDTH, cls: str = "chart") -> str:
+def _svg(height: int, label: str, body: list[str], width: int = WIDTH, cls: str = "chart",
+         wrap: str = "chart-wrap") -> str:
     # The wrapper scrolls sideways on phones (as tables do) instead of shrinking the text.
     return (
-        f'<div class="chart-wrap"><svg class="{cls}" viewBox="0 0 {width} {height}" '
+        f'<div class="{wrap}"><svg class="{cls}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
         f"<title>{escape(label)}</title>{''.join(body)}</svg></div>"
     )
@@ -64,7 +65,8 @@ def hourly_bars(
         if i % 3 == 0:
             body.append(f'<text class="axis" x="{x + step / 2:.1f}" y="{height - 10}" '
                         f'text-anchor="middle">{escape(label)}</text>')
-    return _svg(height, title, body)
+    # Newest hours last: on a phone the wrapper opens scrolled to them (console/dashboard.css).
+    return _svg(height, title, body, wrap="chart-wrap newest-last")
 
 
 def ranked_bars(

@@ -98,6 +98,15 @@ def test_the_client_form_and_the_dashboard_fit_the_screen(
     page.goto(base + "/admin/clients/new")
     page.screenshot(path=str(shots / f"client-form-{size}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    page = _browser_as(chromium, app, base, make_admin(Role.AUDIT_ADMIN), SIZES[size])
     page.goto(base + "/admin/dashboard")
+    assert page.locator("svg.chart").count() >= 1
     page.screenshot(path=str(shots / f"dashboard-{size}.png"), full_page=True)
+    # The current hour (the last label) is on screen as the page opens, phone included.
+    last_hour = page.locator(".newest-last svg text.axis").last.bounding_box()
+    assert 0 <= last_hour["x"] and last_hour["x"] + last_hour["width"] <= SIZES[size]["width"]
+    # The chart's words are no larger than the card headings.
+    legend = page.locator("svg.chart text.legend").first.bounding_box()["height"]
+    heading = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h2')).fontSize)")
+    assert legend <= heading * 1.2, (legend, heading)  # a box is about 1.15 times its font
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
