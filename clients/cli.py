@@ -146,10 +146,14 @@ def show(services: Services, client_id: str, as_json: bool) -> None:
 @click.option("--account-class", "account_classes", multiple=True,
               type=click.Choice(["person", "staff"]),
               help="Accounts it admits from now on: person (citizens), staff; repeat for both.")
+@click.option("--grant-type", "grant_types", multiple=True, type=click.Choice(GRANT_TYPES),
+              help="The grants an OIDC client may use from now on (replaces its list). "
+                   "Repeatable.")
 @JSON
 @with_services
 def update(services: Services, client_id: str, first_factors: tuple[str, ...],
-           min_level: int | None, account_classes: tuple[str, ...], as_json: bool) -> None:
+           min_level: int | None, account_classes: tuple[str, ...],
+           grant_types: tuple[str, ...], as_json: bool) -> None:
     """Change a relying party's login policy: an OIDC client's, or (by entity ID) a SAML SP's
     first factors and account classes."""
     metadata: dict[str, Any] = {}
@@ -159,9 +163,11 @@ def update(services: Services, client_id: str, first_factors: tuple[str, ...],
         metadata["min_level"] = min_level
     if account_classes:
         metadata["account_classes"] = list(account_classes)
+    if grant_types:
+        metadata["grant_types"] = list(grant_types)
     if not metadata:
-        raise CliError("nothing to change: give --first-factor, --min-level or "
-                       "--account-class", code="usage")
+        raise CliError("nothing to change: give --first-factor, --min-level, "
+                       "--account-class or --grant-type", code="usage")
     with services.db.session() as session:
         known = registry.get_client(session, client_id) is not None
     if known:
@@ -171,9 +177,9 @@ def update(services: Services, client_id: str, first_factors: tuple[str, ...],
              f"{' '.join(data['first_factors'])}, min level {data['min_level']}, admits "
              f"{' '.join(data['account_classes'])}")
         return
-    if min_level is not None:
+    if min_level is not None or grant_types:
         raise CliError(f"no client {client_id!r} (a SAML SP's level is set by add-saml "
-                       "--replace)", code="not_found")
+                       "--replace; grant types are OIDC's)", code="not_found")
     sp = saml_registry.get_sp(services, client_id)
     if sp is None:
         raise CliError(f"no client or SAML SP {client_id!r}", code="not_found")

@@ -32,6 +32,19 @@ def test_idp_clients_add_grant_type_registers_a_terminal_that_can_start(cli, cli
     assert started.status_code == 200 and "device_code" in started.get_json()
 
 
+def test_idp_clients_update_grant_type_lets_a_web_client_use_the_device_grant_too(
+        cli, client, terminal_of):
+    web = terminal_of(token_endpoint_auth_method="client_secret_basic",
+                      grant_types=["authorization_code"],
+                      redirect_uris=["https://rp.example.gov.cn/cb"])
+    assert web.start(client).get_json()["error"] == "unauthorized_client"
+    done = cli("clients", "update", web.client_id, "--grant-type", "authorization_code",
+               "--grant-type", DEVICE_GRANT, "--json")
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["grant_types"] == ["authorization_code", DEVICE_GRANT]
+    assert web.start(client).status_code == 200
+
+
 def test_dynamic_registration_accepts_the_device_grant(client, svc):
     token = issue_initial_access_token(svc, SYSTEM_ACTOR, ttl=60)
     registered = client.post("/connect/register", json={
