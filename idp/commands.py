@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 import click
@@ -83,10 +84,26 @@ def with_services(command: Callable) -> Callable:
     return wrapper
 
 
+def rfc3339(moment: datetime | date) -> str:
+    """A time as every ``--json`` output writes it: RFC 3339 in UTC with its offset
+    (``2026-12-06T23:58:07Z``); a naive time is a stored UTC one (SQLite keeps no zone).
+    A date stays a full-date (``2026-12-06``)."""
+    if not isinstance(moment, datetime):
+        return moment.isoformat()
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):  # datetime included
+        return rfc3339(value)
+    return str(value)
+
+
 def emit(data: object, as_json: bool, text: str | None = None) -> None:
-    """Print data as JSON for --json, otherwise the human text."""
+    """Print data as JSON for --json (times as RFC 3339), otherwise the human text."""
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
     else:
         click.echo(text if text is not None else data)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from idp.commands import CliError, emit, with_services
+from idp.commands import CliError, emit, rfc3339, with_services
 from keys.algorithms import ALL_SLOTS
 from keys.certificates import CertificateError
 from keys.kek import KEK_BYTES, KekError, decode_kek
@@ -127,10 +127,10 @@ def _row(info: KeyInfo, signing: SigningKeys) -> dict:
     until = info.published_until(signing.longest_token_lifetime)
     return {
         "kid": info.kid, "alg": info.alg, "state": info.state,
-        "created_at": info.created_at.isoformat(),
-        "activated_at": info.activated_at.isoformat() if info.activated_at else None,
-        "retired_at": info.retired_at.isoformat() if info.retired_at else None,
-        "published_until": until.isoformat() if until else None,
+        "created_at": rfc3339(info.created_at),
+        "activated_at": rfc3339(info.activated_at) if info.activated_at else None,
+        "retired_at": rfc3339(info.retired_at) if info.retired_at else None,
+        "published_until": rfc3339(until) if until else None,
         "age": _age((now - info.created_at).total_seconds()),
         "age_seconds": int((now - info.created_at).total_seconds()),
     }

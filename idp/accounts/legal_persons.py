@@ -62,7 +62,11 @@ def grant_agent(
     code = inputs.credit_code(credit_code)
     start = _utc(valid_from) if valid_from else utcnow()
     end = _utc(valid_until) if valid_until else None
-    if end is not None and (end <= start or end <= utcnow()):
+    if end is not None and end <= utcnow():
+        # Same code, clearer words: "--valid-until 2020-01-01" is a date already gone.
+        raise AccountError("invalid_validity", "授权有效期已过：截止日期早于现在 / "
+                           "The validity period ends in the past")
+    if end is not None and end <= start:
         raise AccountError("invalid_validity")
     with services.db.begin() as session:
         legal = _legal_person(session, code)

@@ -15,7 +15,7 @@ from idp.audit.partitions import ensure_partitions, prune
 from idp.audit.query import AuditFilter, InvalidTime, export, parse_time
 from idp.audit.record import record
 from idp.audit.verify import verify
-from idp.commands import CliError, emit, with_services
+from idp.commands import CliError, emit, rfc3339, with_services
 
 if TYPE_CHECKING:
     from idp.services import Services
@@ -98,7 +98,7 @@ def prune_command(services: Services, as_json: bool) -> None:
         record(session, EventType.AUDIT_PRUNE, cutoff=result.cutoff.isoformat(),
                partitions=result.partitions, events=result.events)
     dropped = ", ".join(result.partitions) or "no partitions"
-    emit({"cutoff": result.cutoff.isoformat(), "partitions": result.partitions,
+    emit({"cutoff": rfc3339(result.cutoff), "partitions": result.partitions,
           "events": result.events}, as_json,
          f"kept everything from {result.cutoff}; dropped {dropped}, "
          f"{result.events} events deleted one by one")
