@@ -14,6 +14,8 @@ $(BIN)/idp: pyproject.toml
 venv: $(BIN)/idp
 
 run: $(BIN)/idp
+	@echo "idp 命令在 $(BIN)/idp（其他终端中可运行 $(BIN)/idp --help）/ the idp command is $(BIN)/idp (in another terminal: $(BIN)/idp --help)"
+	@echo "数据目录 / data directory: $${IDP_DATA_DIR:-instance}"
 	IDP_DATA_DIR=$${IDP_DATA_DIR:-instance} $(BIN)/idp serve --bind 127.0.0.1:8000
 
 test:
