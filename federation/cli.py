@@ -19,6 +19,7 @@ from federation.directories import (
     public_view,
     set_disabled,
 )
+from federation.saml.cli import add_saml
 from federation.sync import SyncBusy, sync_directory
 from federation.upstream_cli import add_oauth2, add_oidc
 from federation.upstreams import get_upstream, list_upstreams
@@ -43,11 +44,12 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.group()
 def federation() -> None:
     """Upstream identity sources: the departments' staff directories (LDAP / AD) and the
-    identity providers citizens may log in through (OIDC, plain OAuth 2.0)."""
+    identity providers citizens may log in through (OIDC, plain OAuth 2.0, SAML 2.0)."""
 
 
 federation.add_command(add_oidc)
 federation.add_command(add_oauth2)
+federation.add_command(add_saml)
 
 
 @federation.command("add-ldap")
@@ -106,7 +108,8 @@ def list_(services: Services, as_json: bool) -> None:
              f"{' '.join(r['urls'])}" for r in rows]
     upstreams = [upstream_view(row) for row in list_upstreams(services)]
     lines += [f"{r['name']}  {'disabled' if r['disabled'] else 'active  '}  {r['kind']}  "
-              f"{r.get('issuer') or r.get('authorize_url')}" for r in upstreams]
+              f"{r.get('issuer') or r.get('authorize_url') or r.get('idp_entity_id')}"
+              for r in upstreams]
     rows += upstreams
     emit(rows, as_json, "\n".join(lines) if rows else "no directories")
 

@@ -36,9 +36,15 @@ def _oauth2(name: str, config: Mapping[str, Any]) -> Source:
     return build(name, config)
 
 
+def _saml(name: str, config: Mapping[str, Any]) -> Source:
+    from federation.saml.source import build
+
+    return build(name, config)
+
+
 # Filled as each kind lands: SourceKind.LDAP -> federation.ldap, SourceKind.OIDC -> ...
 FACTORIES: dict[SourceKind, Factory] = {SourceKind.LDAP: _ldap, SourceKind.OIDC: _oidc,
-                                        SourceKind.OAUTH2: _oauth2}
+                                        SourceKind.OAUTH2: _oauth2, SourceKind.SAML: _saml}
 
 
 class UnknownSourceKind(ValueError):

@@ -115,6 +115,9 @@ def build(services: Services, row: UpstreamProvider) -> RedirectSource:
     config = {**row.config, "client_secret": secret}
     if row.config.get("private_jwk_sealed"):  # private_key_jwt: the sealed value is our key
         config.update(client_secret=None, private_jwk=json.loads(secret or "{}"))
+    if row.kind == SourceKind.SAML:  # signs with our SAML key; its replay cache is the Store
+        config.update(signing=services.signing_keys.saml_signing,
+                      issuer=services.settings.issuer, store=services.store)
     source = build_source(row.kind, row.name, config)
     if not isinstance(source, RedirectSource):
         raise TypeError(f"upstream {row.name!r} is not a redirect source")

@@ -33,6 +33,7 @@ from idp.web.auth import (  # noqa: F401 - each view module registers its routes
     sms_login,
     staff_login,
     upstream_login,
+    upstream_saml,
 )
 from idp.web.auth.blueprints import account_bp, bp
 

@@ -38,6 +38,7 @@ from idp.web.i18n import t
 # The Flask session's [name, state]: the callback must come back to this browser.
 STATE = "upstream_state"
 CHOICE = "upstream_choice"
+BOUNCED = "_bounced"  # the callback's own re-POST (SAML), once
 # Methods an upstream reports that must not count as our own second factor (idp.sso.establish
 # would raise the level for them): the upstream's level is already its ceiling.
 _LOCAL_FACTORS = frozenset({"otp", "hwk", "swk"})
@@ -77,15 +78,23 @@ def upstream_start(name: str):
     return redirect(url, code=303)
 
 
-@bp.get("/federation/<name>/callback")
+@bp.route("/federation/<name>/callback", methods=["GET", "POST"])
+@exempt  # SAML HTTP-POST binding: the upstream's form; bound to this browser by its state
 def upstream_callback(name: str):
-    params = {k: v[:4096] for k, v in request.args.items()}
+    if request.method == "POST":
+        if STATE not in session and not request.form.get(BOUNCED):
+            # A cross-site POST carries no Lax cookie: post it again from our own page.
+            return render_template("saml/post.html", url=request.url,
+                                   fields={**request.form.to_dict(), BOUNCED: "1"})
+        params = {k: v[:262144] for k, v in request.form.items() if k != BOUNCED}
+    else:
+        params = {k: v[:4096] for k, v in request.args.items()}
     bound = session.pop(STATE, None)
-    state = params.get("state", "")
+    state = params.get("state") or params.get("RelayState") or ""
     # Login CSRF (RFC 6749 §10.12): the callback must come back to the browser that started.
     if not bound or bound[0] != name or not hmac.compare_digest(
             str(bound[1]).encode(), state.encode()):
-        params["state"] = ""  # still audited as a refusal by arrive()
+        params["state"] = params["RelayState"] = ""  # still audited as a refusal by arrive()
     try:
         arrival = arrive(services(), name, params=params, actor=actor(), client_id=None)
     except UpstreamDisabled:
