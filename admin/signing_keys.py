@@ -27,12 +27,18 @@ class KeyRow:
 
     @property
     def age(self) -> str:
+        """The age as the JSON API gives it: "4 min", "1.5 h", "30.0 d"."""
+        return self.age_text("en")
+
+    def age_text(self, lang: str) -> str:
+        """The age in the page's language: "4 分钟" (Chinese first) or "4 min"."""
         seconds = self.age_seconds
+        minute, hour, day = ("min", "h", "d") if lang == "en" else ("分钟", "小时", "天")
         if seconds >= 86400:
-            return f"{seconds / 86400:.1f} d"
+            return f"{seconds / 86400:.1f} {day}"
         if seconds >= 3600:
-            return f"{seconds / 3600:.1f} h"
-        return f"{seconds // 60} min"
+            return f"{seconds / 3600:.1f} {hour}"
+        return f"{seconds // 60} {minute}"
 
 
 def list_keys(services: Services, admin: Admin) -> list[KeyRow]:

@@ -1,6 +1,9 @@
 """The portal's front page, its icon, liveness (/healthz) and readiness (/readyz) checks."""
 
-from flask import Blueprint, render_template, send_from_directory
+import functools
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template
 
 from idp.services import services
 from idp.web import readiness
@@ -17,10 +20,15 @@ def index():
 def favicon():
     # Browsers ask for /favicon.ico on every page whatever the markup says; a day's cache
     # keeps the request off the server after the first page.
-    from flask import current_app
+    response = Response(_icon(), mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
 
-    return send_from_directory(current_app.static_folder, "favicon.ico",
-                               mimetype="image/vnd.microsoft.icon", max_age=86400)
+
+@functools.cache
+def _icon() -> bytes:
+    return (Path(__file__).resolve().parents[1] / "static" / "favicon.ico").read_bytes()
 
 
 @bp.get("/healthz")
