@@ -10,6 +10,7 @@ is accepted once (kept in the Store until the assertion expires).
 from __future__ import annotations
 
 import calendar
+import json
 import secrets
 import shutil
 import time
@@ -29,14 +30,18 @@ from federation.contract import (
     UpstreamIdentity,
     granted_level,
 )
+from federation.oidc.source import UPSTREAM_ID_TOKEN, UPSTREAM_SID
+from federation.saml import logout
 from federation.saml.redirect_binding import signed_url
 from federation.saml.sp_metadata import urls
 from federation.saml.upstream_metadata import read
 
 REFUSED = "身份提供方的凭证无效。"
-# UpstreamIdentity attributes that are no person's data: what SAML logout needs later.
-UPSTREAM_NAME_ID = "upstream_saml_name_id"
-UPSTREAM_SESSION_INDEX = "upstream_sid"  # the same key the OIDC source uses for its sid
+# UpstreamIdentity attributes that are no person's data, under the keys the OIDC source uses
+# (``federation.upstream_sessions`` keeps them for logout): the upstream session, and the
+# "hint" our LogoutRequest needs (NameID, its Format, SessionIndex, as JSON).
+LOGOUT_HINT = UPSTREAM_ID_TOKEN
+UPSTREAM_SESSION_INDEX = UPSTREAM_SID
 # Our level attribute when the upstream is another Yiwang; any other IdP: its configured level.
 LEVEL_ATTRIBUTES = ("urn:yiwang:attribute:assurance_level", "assurance_level")
 SKEW_SECONDS = 60
@@ -135,15 +140,26 @@ class SamlSource:
         name_id = response.name_id
         if name_id is None or not name_id.text:
             raise SourceRefused(REFUSED, "saml: no NameID")
-        attributes[UPSTREAM_NAME_ID] = f"{name_id.format or ''}|{name_id.text}"
+        hint = {"name_id": name_id.text, "format": name_id.format or ""}
         for statement in assertion.authn_statement:
             if statement.session_index:
                 attributes[UPSTREAM_SESSION_INDEX] = statement.session_index
+                hint["session_index"] = statement.session_index
+        attributes[LOGOUT_HINT] = json.dumps(hint)
         asserted = next((values[k] for k in LEVEL_ATTRIBUTES if k in values), "")
         return UpstreamIdentity(
             source=self.name, kind=self.kind, subject=f"{self.idp.entity_id}#{name_id.text}"[:512],
             level=granted_level(int(asserted) if asserted.isdigit() else self.level, self.level),
             amr=(), attributes=attributes)
+
+    def end_session_url(self, hint: str, post_logout_redirect_uri: str | None = None
+                        ) -> str | None:
+        """Our signed LogoutRequest for the upstream session, if its metadata has an SLO
+        service (the logout page loads it with the other sites' front channels)."""
+        try:
+            return logout.request_url(self, json.loads(hint))
+        except (ValueError, TypeError):
+            return None
 
 
 def build(name: str, config: Mapping[str, Any]) -> SamlSource:

@@ -33,16 +33,21 @@ class UpstreamIdp:
     signing_certs: tuple[str, ...]  # base64 DER, as in the metadata
 
 
+def parse_untrusted(xml: bytes) -> etree._Element:
+    """The root of xml from outside, or MetadataError: no DTD, no network, bounded size."""
+    if len(xml) > MAX_BYTES:
+        raise MetadataError("larger than 512 KiB")
+    if b"<!DOCTYPE" in xml.upper() or b"<!ENTITY" in xml.upper():
+        raise MetadataError("a DTD is refused")
+    try:
+        return etree.fromstring(xml, parser=_PARSER)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise MetadataError(f"not XML: {str(exc)[:120]}") from exc
+
+
 def read(xml: bytes) -> UpstreamIdp:
     """The IdP the metadata describes; MetadataError when it cannot be one we trust."""
-    if len(xml) > MAX_BYTES:
-        raise MetadataError("metadata larger than 512 KiB")
-    if b"<!DOCTYPE" in xml.upper() or b"<!ENTITY" in xml.upper():
-        raise MetadataError("metadata with a DTD is refused")
-    try:
-        root = etree.fromstring(xml, parser=_PARSER)
-    except (etree.XMLSyntaxError, ValueError) as exc:
-        raise MetadataError(f"metadata is not XML: {str(exc)[:120]}") from exc
+    root = parse_untrusted(xml)
     if root.tag != f"{{{MD}}}EntityDescriptor":
         raise MetadataError("one EntityDescriptor expected (not an aggregate)")
     idp = root.find(f"{{{MD}}}IDPSSODescriptor")
