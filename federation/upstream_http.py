@@ -41,11 +41,14 @@ def _call(request: urllib.request.Request, timeout: float) -> dict[str, Any]:
             raw = answer.read(MAX_BODY + 1)
     except urllib.error.HTTPError as exc:
         if exc.code >= 500:
-            raise SourceUnavailable("该身份提供方暂时不可用。", f"HTTP {exc.code}") from exc
+            raise SourceUnavailable("该身份提供方暂时不可用。",
+                                    f"{_where(request)}: HTTP {exc.code}") from exc
         error = _error_of(exc.read(4096))
-        raise SourceRefused("身份提供方拒绝了本次登录。", f"HTTP {exc.code} {error}") from exc
+        raise SourceRefused("身份提供方拒绝了本次登录。",
+                            f"{_where(request)}: HTTP {exc.code} {error}") from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise SourceUnavailable("该身份提供方暂时不可用。", f"{type(exc).__name__}: {exc}") from exc
+        raise SourceUnavailable("该身份提供方暂时不可用。",
+                                f"{_where(request)}: {type(exc).__name__}: {exc}") from exc
     if len(raw) > MAX_BODY:
         raise SourceRefused("身份提供方的应答无效。", "answer too large")
     try:
@@ -55,6 +58,12 @@ def _call(request: urllib.request.Request, timeout: float) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SourceRefused("身份提供方的应答无效。", "answer is not a JSON object")
     return data
+
+
+def _where(request: urllib.request.Request) -> str:
+    # Scheme, host and path only: a query could carry a code or a token.
+    parts = urllib.parse.urlsplit(request.full_url)
+    return f"{request.get_method()} {parts.scheme}://{parts.netloc}{parts.path}"
 
 
 def _error_of(raw: bytes) -> str:

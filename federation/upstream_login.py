@@ -12,6 +12,7 @@ an existing one to confirm (``choose_new`` / ``choose_existing``).
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from idp.store import get_json, put_json, take_json
 if TYPE_CHECKING:
     from idp.services import Services
 
+log = logging.getLogger(__name__)
 STATE_TTL = 10 * 60
 CHOICE_TTL = 10 * 60
 DOOR = "person"
@@ -79,6 +81,8 @@ def arrive(services: Services, name: str, *, params: dict[str, str], actor: Acto
             kept=kept["keep"])
         login = linker_of(services, row, actor).find(identity)
     except SourceError as exc:
+        # The detail names the rule or the network error, never a person's claim values.
+        log.warning("upstream %s refused a login: %s", name, exc.detail)
         failed(services, actor, name, client_id,
                UNAVAILABLE if isinstance(exc, SourceUnavailable) else _reason(exc))
         raise

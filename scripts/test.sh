@@ -37,6 +37,8 @@ fi
 if [ -f tests/interop/package.json ]; then
   (cd tests/interop && npm install --no-audit --no-fund --silent)
 fi
+# node oidc-provider: bench/ runs it beside Yiwang, tests/federation_upstream as an upstream IdP.
+(cd bench/node && npm install --no-audit --no-fund --silent)
 
 scripts/services.sh
 
