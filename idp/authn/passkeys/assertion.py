@@ -5,8 +5,11 @@ passkeys are listed to the browser). "login": passwordless, a discoverable crede
 anyone, with user verification required (the biometric or PIN on the device is the second
 factor). Either way the signature, challenge, origin and RP ID are checked by py_webauthn and
 the signature counter here: a counter that does not grow means a cloned authenticator
-(WebAuthn L3 §6.1.1) and is refused and audited. Refusals never say more than "not accepted"
-to the browser; the audit event has the reason.
+(WebAuthn L3 §6.1.1) and is refused and audited. An account locked by failed attempts is
+locked for its passkeys too (as Keycloak's brute-force lock holds for every authenticator):
+a lock ends when it runs out or an administrator lifts it, never by changing method. Refusals
+never say more than "not accepted" (or "locked until") to the browser; the audit event has the
+reason.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from idp.accounts.deletion import AccountDeletion, aware
 from idp.accounts.enums import AccountClass
 from idp.accounts.models import Person
 from idp.audit import Actor, EventType, Outcome, record
+from idp.authn.lockout import Lockout, subject_for
 from idp.authn.passkeys.models import Passkey
 from idp.authn.passkeys.relying_party import (
     TIMEOUT_MS,
@@ -66,6 +70,8 @@ class Asserted:
     person_level: int | None = None
     method: str | None = None  # "hwk" | "swk"
     error: str | None = None  # the refusal's reason (audited); the browser hears only "no"
+    until: int | None = None  # error "locked"/"delayed": when the account's block ends
+    must_change_password: bool = False  # a new password is owed before any session
 
 
 def assertion_options(services: Services, purpose: str, binding: str,
@@ -95,8 +101,10 @@ def has_passkeys(services: Services, account_id: str) -> bool:
 
 
 def verify_assertion(services: Services, purpose: str, binding: str, response: str, *,
-                     actor: Actor, door: str, client_id: str | None = None) -> Asserted:
-    """Check the browser's assertion against the challenge made for ``binding``; audit it."""
+                     actor: Actor, door: str, client_id: str | None = None,
+                     step: str | None = None) -> Asserted:
+    """Check the browser's assertion against the challenge made for ``binding``; audit it
+    (``step`` names a use that is not a login, e.g. ``password_reset``, in the event)."""
     challenge = take_challenge(services, purpose, binding)
     try:
         data = json.loads(response)
@@ -105,7 +113,7 @@ def verify_assertion(services: Services, purpose: str, binding: str, response: s
     credential_id = data.get("id") if isinstance(data, dict) else None
     found = _credential(services, credential_id) if isinstance(credential_id, str) else None
     account_id = found.account_id if found else (challenge.account_id if challenge else None)
-    audit = _Audit(services, purpose, actor, door, client_id, found)
+    audit = _Audit(services, purpose, actor, door, client_id, found, step)
     if challenge is None:  # expired, never made, or used already: a replay
         return audit.refused(account_id, "no_challenge")
     if found is None:
@@ -126,6 +134,11 @@ def verify_assertion(services: Services, purpose: str, binding: str, response: s
         return audit.refused(found.account_id, "user_handle")
     if not found.usable:
         return audit.refused(found.account_id, "disabled")
+    block = Lockout(services.store, services.settings).check(
+        subject_for(found.account_id, ""), actor.ip)
+    if block is not None:  # Refusal.LOCKED or DELAYED, of the account or of this IP
+        audit.refused(found.account_id, str(block.reason), scope=str(block.scope))
+        return Asserted(error=str(block.reason), until=block.until)
     received = verified.new_sign_count
     with services.db.begin() as session:  # the counter and the event land together
         advanced = _advance_counter(session, found, received)
@@ -135,7 +148,8 @@ def verify_assertion(services: Services, purpose: str, binding: str, response: s
         return audit.refused(found.account_id, "sign_count_regression",
                              stored=found.sign_count, received=received)
     return Asserted(account_id=found.account_id, username=found.username,
-                    person_level=found.assurance_level, method=found.method)
+                    person_level=found.assurance_level, method=found.method,
+                    must_change_password=found.must_change_password)
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,7 @@ class _Credential:
     username: str
     assurance_level: int
     usable: bool  # the account may log in (enabled, not staff, not past its deletion date)
+    must_change_password: bool
 
 
 # One prebuilt statement per assertion (a login path): the passkey, its account, and any
@@ -157,7 +172,7 @@ class _Credential:
 _CREDENTIAL = (
     select(Passkey.id, Passkey.account_id, Passkey.public_key, Passkey.sign_count,
            Passkey.method, Person.username, Person.assurance_level, Person.disabled,
-           Person.account_class, AccountDeletion.purge_after)
+           Person.account_class, Person.must_change_password, AccountDeletion.purge_after)
     .join(Person, Person.id == Passkey.account_id)
     .outerjoin(AccountDeletion, AccountDeletion.account_id == Passkey.account_id)
     .where(Passkey.credential_id == bindparam("credential_id"))
@@ -173,7 +188,7 @@ def _credential(services: Services, credential_id: str) -> _Credential | None:
     gone = row.purge_after is not None and aware(row.purge_after) <= utcnow()
     usable = not row.disabled and row.account_class != AccountClass.STAFF and not gone
     return _Credential(row.id, row.account_id, row.public_key, row.sign_count, row.method,
-                       row.username, row.assurance_level, usable)
+                       row.username, row.assurance_level, usable, row.must_change_password)
 
 
 def _advance_counter(session, found: _Credential, received: int) -> bool:
@@ -207,6 +222,7 @@ class _Audit:
     door: str
     client_id: str | None
     found: _Credential | None
+    step: str | None = None
 
     def refused(self, account_id: str | None, reason: str, **detail) -> Asserted:
         with self.services.db.begin() as session:
@@ -215,6 +231,8 @@ class _Audit:
 
     def write(self, session, outcome: Outcome, account_id: str | None, username: str | None,
               **detail) -> None:
+        if self.step is not None:
+            detail["purpose"] = self.step
         if self.found is not None:
             detail.update(passkey_id=self.found.id, amr=self.found.method)
         if self.purpose == LOGIN:

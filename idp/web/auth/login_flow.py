@@ -105,17 +105,19 @@ def finish_login(pending: PendingLogin, amr: list[str], *, new_account: bool = F
     return response
 
 
-def note_first_factor(pending: PendingLogin, method: str) -> None:
-    """A pending login began with ``method`` (an RFC 8176 value), not the password: the step
-    owed next (the second factor page, which finishes with "pwd") must not claim a password."""
+def note_first_factor(pending: PendingLogin, method: str | list[str]) -> None:
+    """A pending login began with ``method`` (an RFC 8176 value, or a passwordless passkey's
+    several), not the password: the step owed next (the second factor page or the new
+    password, which finish with "pwd") must not claim a password."""
     session[FIRST_FACTOR] = [pending.id, method]
 
 
 def _with_first_factor(pending: PendingLogin, amr: list[str]) -> list[str]:
     noted = session.pop(FIRST_FACTOR, None)
-    if noted and noted[0] == pending.id:
-        return [noted[1] if method == "pwd" else method for method in amr]
-    return amr
+    if not noted or noted[0] != pending.id:
+        return amr
+    instead = noted[1] if isinstance(noted[1], list) else [noted[1]]
+    return [used for method in amr for used in (instead if method == "pwd" else [method])]
 
 
 def local_time(epoch: int) -> str:

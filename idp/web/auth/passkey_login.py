@@ -15,6 +15,7 @@ import secrets
 
 from flask import Response, flash, request, session, url_for
 
+from idp.authn.lockout import Refusal
 from idp.authn.passkeys.assertion import LOGIN, SECOND_FACTOR, assertion_options, verify_assertion
 from idp.authn.passkeys.methods import passkey_amr
 from idp.authn.pending import PendingLogin, drop_pending, load_pending
@@ -23,7 +24,16 @@ from idp.sso.first_factors import FirstFactor
 from idp.sso.login_request import LoginRequest
 from idp.sso.policy import allowed_first_factors
 from idp.web.auth.blueprints import bp
-from idp.web.auth.login_flow import actor, expired, finish_login, login_request, see_other
+from idp.web.auth.login_flow import (
+    actor,
+    continue_login,
+    expired,
+    finish_login,
+    login_request,
+    note_first_factor,
+    refusal_message,
+    see_other,
+)
 from idp.web.auth.login_methods import refused
 from idp.web.i18n import t
 
@@ -61,14 +71,22 @@ def passkey_login_submit():
     result = verify_assertion(
         services(), LOGIN, binding, request.form.get("credential", "")[:MAX_RESPONSE],
         actor=actor(), door="person", client_id=request_.client_id if request_ else None)
+    if result.error in (Refusal.LOCKED, Refusal.DELAYED):  # locked for every method
+        flash(refusal_message(result.error, result.until), "error")
+        return see_other(back)
     if result.error is not None:
         flash(t("通行密钥未通过验证，请重试或使用密码登录。",
                 "The passkey was not accepted; try again or log in with your password."),
               "error")
         return see_other(back)
     pending = PendingLogin(result.account_id, result.username, result.person_level, "person",
-                           request_.id if request_ else None)
-    return finish_login(pending, passkey_amr(result.method, after_password=False))
+                           request_.id if request_ else None,
+                           must_change_password=result.must_change_password)
+    amr = passkey_amr(result.method, after_password=False)
+    if pending.must_change_password:  # the new password first, then this passkey's session
+        note_first_factor(pending, amr)
+        return continue_login(pending)
+    return finish_login(pending, amr)
 
 
 @bp.post("/login/otp/passkey/options")
