@@ -79,5 +79,7 @@ def test_an_unsigned_logout_request_ends_nothing(live, saml_upstream, rp):
     ours = next(f for f in frames if f.startswith(f"{base}/federation/{NAME}/slo?"))
     unsigned = re.sub(r"&SigAlg=[^&]*|&Signature=[^&]*", "", ours)
     assert requests.get(unsigned, timeout=15).status_code == 400
+    refused = [e for e in events(services, "logout") if e.outcome == "failure"]
+    assert refused[-1].detail == {"initiator": f"upstream:{NAME}", "reason": "signature"}
     assert walk(browser, rp.authorize_url(base)).url.startswith(RP_REDIRECT)  # still in
 

@@ -12,6 +12,7 @@ from federation.contract import SourceError, SourceKind
 from federation.saml import logout
 from federation.saml.sp_metadata import document
 from federation.upstreams import UpstreamDisabled, build, enabled_upstream
+from idp.audit import EventType, Outcome, record
 from idp.services import services
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import actor
@@ -50,6 +51,11 @@ def upstream_saml_slo(name: str):
             return Response("", 200, headers)  # its answer to our request: nothing to do
         logout.end_sessions(services(), source, root, binding, signature, actor=actor())
     except SourceError as exc:
+        # A refused logout is audited with the broken rule's first words, never the message.
+        with services().db.begin() as session:
+            record(session, EventType.LOGOUT, Outcome.FAILURE, actor=actor(),
+                   initiator=f"upstream:{name}"[:48],
+                   reason=(exc.detail or "refused").split(":")[0].split(" ")[0][:32])
         return Response(exc.description, 400, {**headers, "Content-Type":
                                                 "text/plain; charset=utf-8"})
     answer = logout.response_url(source, root.get("ID", ""), relay_state)
