@@ -2,9 +2,10 @@
 
 The first step answers alike whether or not the username and phone belong together (no
 account enumeration): a code goes out only when they do, through the same send limits as
-every SMS code (``idp.authn.phone_codes``). Then, when an authenticator app is enrolled, its
-code or a recovery code (issue 12: a phone alone does not take over a two-factor account);
-last, the new password. The code never logs anyone in, and the second factor stays: SMS
+every SMS code (``idp.authn.phone_codes``). Then, when the account has a second factor, that
+factor: the authenticator's code, one of its passkeys, or a recovery code (issue 12: a phone
+alone does not take over a two-factor account, nor one whose passkey logs in without any
+password); last, the new password. The code never logs anyone in, and the second factor stays: SMS
 resets the password, not the authenticator. Success ends every session of the account and
 tells the phone.
 """
@@ -26,6 +27,13 @@ from idp.accounts.service import change_password, find_person_by_username, get_p
 from idp.audit import Actor
 from idp.authn.lockout import Refusal
 from idp.authn.one_time_codes import CodeCheck, CodePurpose
+from idp.authn.passkeys.assertion import (
+    SECOND_FACTOR,
+    Asserted,
+    assertion_options,
+    has_passkeys,
+    verify_assertion,
+)
 from idp.authn.pending import PendingLogin
 from idp.authn.phone_codes import check_code, codes, send_code
 from idp.authn.second_factor import SecondFactorResult, verify_second_factor
@@ -43,7 +51,7 @@ FLOW_TTL = 10 * 60
 
 class Stage(StrEnum):
     CODE = "code"
-    SECOND_FACTOR = "second_factor"  # the authenticator's code or a recovery code
+    SECOND_FACTOR = "second_factor"  # the authenticator's code, a passkey or a recovery code
     PASSWORD = "password"  # noqa: S105 - the new password's step, last
 
 
@@ -91,7 +99,8 @@ def check_reset_code(services: Services, actor: Actor, flow: ResetFlow, code: st
     result = check_code(services, actor, CodePurpose.RECOVERY, flow.phone, code)
     if result is not CodeCheck.OK:
         return result, flow
-    stage = Stage.SECOND_FACTOR if is_enrolled(services, flow.account_id) else Stage.PASSWORD
+    stage = Stage.SECOND_FACTOR if has_second_factor(services, flow.account_id) \
+        else Stage.PASSWORD
     return result, _save(services, replace(flow, stage=stage))
 
 
@@ -109,6 +118,33 @@ def check_reset_second_factor(services: Services, actor: Actor, flow: ResetFlow,
     if result.error == Refusal.LOCKED:
         services.store.delete(f"pw-reset:{flow.id}")
     elif result.error is None:
+        _save(services, replace(flow, stage=Stage.PASSWORD))
+    return result
+
+
+def has_second_factor(services: Services, account_id: str) -> bool:
+    return is_enrolled(services, account_id) or has_passkeys(services, account_id)
+
+
+def reset_passkey_options(services: Services, flow: ResetFlow) -> str | None:
+    """Options for one of the account's passkeys (None when the flow is not at that step);
+    the challenge is bound to this flow."""
+    if flow.stage != Stage.SECOND_FACTOR or flow.account_id is None:
+        return None
+    return assertion_options(services, SECOND_FACTOR, _passkey_binding(flow), flow.account_id)
+
+
+def check_reset_passkey(services: Services, actor: Actor, flow: ResetFlow, response: str
+                        ) -> Asserted:
+    """The account's passkey in place of the authenticator's code: audited as a second factor
+    with purpose ``password_reset``; a locked account stays locked."""
+    if flow.stage != Stage.SECOND_FACTOR or flow.account_id is None:
+        return Asserted(error="no_challenge")
+    result = verify_assertion(services, SECOND_FACTOR, _passkey_binding(flow), response,
+                              actor=actor, door="person", step="password_reset")
+    if result.error is None and result.account_id != flow.account_id:
+        return Asserted(error="other_account")
+    if result.error is None:
         _save(services, replace(flow, stage=Stage.PASSWORD))
     return result
 
@@ -136,6 +172,10 @@ def finish_reset(services: Services, actor: Actor, flow: ResetFlow, password: st
 def _save(services: Services, flow: ResetFlow) -> ResetFlow:
     services.store.put(f"pw-reset:{flow.id}", json.dumps(asdict(flow)), FLOW_TTL)
     return flow
+
+
+def _passkey_binding(flow: ResetFlow) -> str:
+    return f"pw-reset:{flow.id}"
 
 
 def _decoy(flow_id: str) -> str:

@@ -1,22 +1,29 @@
 """/login/forgot (and /recover): a new password after a code sent to the account's phone and,
-when one is enrolled, the authenticator's code or a recovery code."""
+when the account has a second factor, the authenticator's code, one of its passkeys (the
+options and the assertion: /login/forgot/passkey/options, /login/forgot/passkey) or a
+recovery code."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 
 from idp.accounts.errors import AccountError
 from idp.authn.lockout import Refusal
 from idp.authn.one_time_codes import CodeCheck
+from idp.authn.passkeys.assertion import has_passkeys
 from idp.authn.password_reset import (
     ResetFlow,
     Stage,
     begin_reset,
     check_reset_code,
+    check_reset_passkey,
     check_reset_second_factor,
     finish_reset,
     load_reset,
+    reset_passkey_options,
 )
+from idp.authn.recovery import remaining_recovery_codes
+from idp.authn.totp import is_enrolled
 from idp.services import services
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import actor, refusal_message, see_other
@@ -65,7 +72,13 @@ def forgot_step():
         return redirect(url_for("auth.forgot_form"))
     if request.endpoint != _STEP[flow.stage]:
         return redirect(url_for(_STEP[flow.stage]))
-    return render_template(_PAGE[flow.stage])
+    if flow.stage != Stage.SECOND_FACTOR:
+        return render_template(_PAGE[flow.stage])
+    svc = services()
+    totp = is_enrolled(svc, flow.account_id)
+    return render_template(_PAGE[flow.stage], totp=totp,
+                           passkeys=has_passkeys(svc, flow.account_id),
+                           codes=totp or remaining_recovery_codes(svc, flow.account_id) > 0)
 
 
 @bp.post("/login/forgot/code")
@@ -98,6 +111,31 @@ def forgot_second_factor_submit():
             return see_other(url_for("auth.forgot_form"))
     elif result.error is not None:
         flash(t("验证码错误或已使用，请重试。", "Wrong or already used code; try again."), "error")
+    return see_other(url_for("auth.forgot_password" if result.error is None else
+                             "auth.forgot_second_factor"))
+
+
+@bp.post("/login/forgot/passkey/options")
+def forgot_passkey_options():
+    flow = _flow(Stage.SECOND_FACTOR)
+    options = reset_passkey_options(services(), flow) if flow is not None else None
+    if options is None:
+        return Response('{"error": "expired"}', 409, mimetype="application/json")
+    return Response(options, mimetype="application/json")
+
+
+@bp.post("/login/forgot/passkey")
+def forgot_passkey_submit():
+    flow = _flow(Stage.SECOND_FACTOR)
+    if flow is None:
+        return see_other(url_for("auth.forgot_form"))
+    result = check_reset_passkey(services(), actor(), flow,
+                                 request.form.get("credential", "")[:16_384])
+    if result.error in (Refusal.LOCKED, Refusal.DELAYED):
+        flash(refusal_message(result.error, result.until), "error")
+    elif result.error is not None:
+        flash(t("通行密钥未通过验证，请重试。", "The passkey was not accepted; try again."),
+              "error")
     return see_other(url_for("auth.forgot_password" if result.error is None else
                              "auth.forgot_second_factor"))
 
