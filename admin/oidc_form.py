@@ -37,6 +37,10 @@ def to_metadata(values: Mapping[str, Any], *, from_form: bool) -> dict[str, Any]
             # An unticked checkbox is absent from a form: absent means false.
             metadata[field] = values.get(field) in ("1", "on", "true", True)
             continue
+        if field == "scope" and from_form and values.get("scope_sent"):
+            # The form's scope checkboxes (the API and older forms send one string).
+            metadata[field] = " ".join(values.getlist(field))
+            continue
         if field in _CHECKBOXES and from_form:
             if values.get(f"{field}_sent"):
                 metadata[field] = list(values.getlist(field))

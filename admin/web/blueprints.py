@@ -22,12 +22,18 @@ def _console_client(state) -> None:
 
 @bp.context_processor
 def _console_globals() -> dict:
+    from admin import claim_words
     from admin.access import allowed_somewhere
     from admin.audit_log import local
     from admin.roles import Permission
     from admin.web.guard import current_admin
+    from idp.claims import SUPPORTED_SCOPES
+    from idp.web.i18n import language
 
     admin = current_admin()
-    return {"console_admin": admin, "local": local,
+    lang = language()
+    return {"console_admin": admin, "local": local, "supported_scopes": SUPPORTED_SCOPES,
+            "claim_label": lambda code: claim_words.label(claim_words.CLAIMS, code, lang),
+            "scope_label": lambda code: claim_words.label(claim_words.SCOPES, code, lang),
             "epoch": lambda seconds: local(datetime.fromtimestamp(seconds, UTC)),
             "can": lambda name: allowed_somewhere(admin, Permission[name])}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -51,3 +52,47 @@ def test_the_keys_page_gives_ages_in_chinese(console_client, services):
     assert "分钟" in page and " min<" not in page
     english = client.get("/admin/keys", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert " min<" in english
+
+
+def test_a_refused_client_form_says_why_in_chinese_first_and_keeps_every_field(console_client):
+    client, _ = console_client(Role.SYSTEM_ADMIN)
+    answer = client.post("/admin/clients/new", data={
+        "client_name": "不动产登记", "department": "自然资源厅",
+        "redirect_uris": "http://evil.example.com/cb", "scope": "openid profile",
+        "allowed_claims_sent": "1", "allowed_claims": ["name"], "min_level": "2",
+        "reason": "新系统接入", **CSRF})
+    page = answer.get_data(as_text=True)
+    assert "回调地址不正确：" in page
+    for typed in ("不动产登记", "自然资源厅", "http://evil.example.com/cb",
+                  'value="新系统接入"'):
+        assert typed in page, typed
+
+
+def test_a_bad_saml_metadata_file_is_refused_in_chinese_first(console_client):
+    import io
+
+    client, _ = console_client(Role.SYSTEM_ADMIN)
+    answer = client.post("/admin/saml/new", data={
+        "metadata_file": (io.BytesIO(b"<not-metadata/>"), "sp.xml"), "reason": "接入人事系统",
+        "name": "人事系统", **CSRF}, content_type="multipart/form-data")
+    page = answer.get_data(as_text=True)
+    assert "SAML 元数据无法读取：" in page and 'value="接入人事系统"' in page
+
+
+def test_scopes_and_claims_are_labelled_checkboxes_and_the_ticked_scopes_are_registered(
+    console_client, services
+):
+    from clients.registry import get_client
+
+    client, _ = console_client(Role.SYSTEM_ADMIN)
+    form = client.get("/admin/clients/new").get_data(as_text=True)
+    assert re.search(r'value="openid" checked> 登录标识（必选） <code>openid</code>', form)
+    assert "居民身份证号码 <code>id_card</code>" in form and "认证级别 <code>acr</code>" in form
+    answer = client.post("/admin/clients/new", data={
+        "client_name": "社保查询", "redirect_uris": "https://si.example.gov.cn/cb",
+        "scope_sent": "1", "scope": ["openid", "phone"], "allowed_claims_sent": "1",
+        "allowed_claims": ["phone_number"], "min_level": "2", "reason": "接入", **CSRF})
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    client_id = answer.headers["Location"].split("/clients/")[1].split("/")[0]
+    with services.db.session() as session:
+        assert sorted(get_client(session, client_id).allowed_scopes) == ["openid", "phone"]
