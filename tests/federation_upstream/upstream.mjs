@@ -26,6 +26,12 @@ const provider = new Provider(issuer, {
   jwks: { keys: [jwk('upstream-1')] },
   cookies: { keys: ['upstream-test-cookie-key'] },
   pkce: { required: () => true },
+  // Yiwang listens on loopback here: let the back-channel POST reach it (node refuses
+  // special-use addresses by default, an SSRF guard that matters only in production).
+  fetch: (url, options) => {
+    delete options.dispatcher;
+    return globalThis.fetch(url, options);
+  },
   features: {
     devInteractions: { enabled: false },
     backchannelLogout: { enabled: true },
@@ -79,5 +85,8 @@ provider.use(async (ctx, next) => {
   }
   await next();
 });
+
+provider.on('backchannel.error', (ctx, err) => console.error(`backchannel.error ${err} ${err.cause}`));
+provider.on('backchannel.success', () => console.error('backchannel.success'));
 
 provider.listen(Number(port), '127.0.0.1', () => console.log(`ready ${issuer}`));
