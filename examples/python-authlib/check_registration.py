@@ -1,7 +1,9 @@
 """Check a relying party's registration at Yiwang before going live (检查接入登记).
 
-    python check_registration.py --issuer https://id.example.gov.cn --client-id ID \
+    python check_registration.py --issuer https://id.example.gov.cn --client-id=ID \
         --redirect-uri https://gjj.example.gov.cn/callback --client-secret-stdin < secret.txt
+
+(--client-id=ID with "=": a client id may begin with "-".)
 
 Checks, each printed ✓ or ✗ in Chinese and English:
   1. discovery answers at <issuer>/.well-known/openid-configuration and names this issuer;
@@ -11,8 +13,9 @@ Checks, each printed ✓ or ✗ in Chinese and English:
   4. with --client-secret-stdin: the secret is accepted at the token endpoint (a made-up code
      must get invalid_grant, not invalid_client);
   5. with --username (the password is the next line of stdin, or asked for): the whole code
-     flow through the IdP's login form (no JavaScript), the ID token checked (signature, iss,
-     aud, nonce), userinfo, and the claims the client receives.
+     flow through the IdP's login form (no JavaScript), whether every requested scope was
+     granted, the ID token checked (signature, iss, aud, nonce), userinfo, and the claims the
+     client receives.
 Exit status 0 when every check passed, 1 otherwise. Needs: pip install requests joserfc
 """
 
@@ -120,11 +123,11 @@ def check_secret(report: Report, meta: dict, args) -> bool:
 def _log_in(browser: requests.Session, url: str, issuer: str, args) -> str | None:
     """Follow the flow through the login form (and a consent page) until it leaves the IdP."""
     for _ in range(20):
+        if urlsplit(url).netloc != urlsplit(issuer).netloc:
+            return url  # left the IdP: the relying party's callback, never fetched
         answer = browser.get(url, allow_redirects=False, timeout=TIMEOUT)
         if answer.is_redirect:
             url = urljoin(url, answer.headers["Location"])
-            if urlsplit(url).netloc != urlsplit(issuer).netloc:
-                return url  # left the IdP: the relying party's callback
             continue
         if answer.status_code != 200:
             return None
@@ -168,6 +171,11 @@ def check_code_flow(report: Report, meta: dict, keys: KeySet, args) -> None:
     if not report.check("id_token" in tokens, "换取令牌", "tokens for the code",
                         tokens.get("error", "")):
         return
+    # Yiwang drops the scopes a client's registration does not allow (it does not refuse).
+    missing = set(args.scope.split()) - set(tokens.get("scope", "").split())
+    report.check(not missing, "所请求的授权范围均已授予", "every requested scope granted",
+                 "not granted (not in the registration): " + " ".join(sorted(missing))
+                 if missing else tokens.get("scope", ""))
     try:
         claims = jwt.decode(tokens["id_token"], keys,
                             algorithms=meta["id_token_signing_alg_values_supported"]).claims
@@ -188,7 +196,8 @@ def check_code_flow(report: Report, meta: dict, keys: KeySet, args) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--issuer", required=True)
-    parser.add_argument("--client-id", required=True)
+    parser.add_argument("--client-id", required=True, help="as --client-id=ID (it may begin "
+                        "with -)")
     parser.add_argument("--redirect-uri", required=True)
     parser.add_argument("--client-secret-stdin", action="store_true",
                         help="read the client secret from the first line of stdin")
