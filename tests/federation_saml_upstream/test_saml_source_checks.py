@@ -174,3 +174,39 @@ def test_a_broken_answer_is_refused(source, upstream, broken, tmp_path):
     assert BROKEN[broken] in refused.value.detail
     # Refused before the replay cache: the genuine answer to this request still gets in.
     assert finish(source, kept, upstream.response(request_id)).attributes["name"] == "王五"
+
+
+def _logout_request(signer: Signer | None) -> etree._Element:
+    root = etree.fromstring(f"""<samlp:LogoutRequest
+ xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"
+ xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_l{secrets.token_hex(8)}" Version="2.0"
+ IssueInstant="{instant()}" Destination="{ISSUER}/federation/prov/slo"
+ ><saml:Issuer>{UPSTREAM}</saml:Issuer><saml:NameID>person-7</saml:NameID
+ ><samlp:SessionIndex>s-1</samlp:SessionIndex></samlp:LogoutRequest>""".encode())
+    return signer.sign(root) if signer else root
+
+
+@pytest.mark.parametrize("signed_by", ["upstream", "nobody", "forger"])
+def test_a_posted_logout_request_must_be_signed_by_the_upstream(source, upstream, tmp_path,
+                                                                signed_by, svc):
+    from federation.saml import logout
+
+    signer = {"upstream": upstream.signer, "nobody": None,
+              "forger": Upstream(tmp_path, "forger").signer}[signed_by]
+    # Through the POST binding's decoding, as the SLO endpoint receives it.
+    form = {"SAMLRequest": base64.b64encode(etree.tostring(_logout_request(signer))).decode()}
+    root, binding, _relay, signature = logout.inbound("POST", b"", form)
+    if signed_by == "upstream":
+        logout.check_signature(source, root, binding, signature)
+        assert logout.end_sessions(svc, source, root, binding, signature,
+                                   actor=svc_actor()) == 0  # nobody's session: nothing ended
+    else:
+        with pytest.raises(SourceRefused) as refused:
+            logout.check_signature(source, root, binding, signature)
+        assert refused.value.detail.startswith("signature")
+
+
+def svc_actor():
+    from idp.audit import Actor
+
+    return Actor(ip="127.0.0.1", user_agent="test")
