@@ -1,31 +1,18 @@
-"""Single logout across an upstream: which upstream session each of our SSO sessions came from,
-kept in the Store for the session's lifetime.
-
-- Our session ends: its upstream's RP-initiated logout URL (``end_session_endpoint`` with
-  ``id_token_hint``) joins the logout page's front-channel chain (``frontchannel_urls``), as
-  our own OIDC clients' do, and the record goes (``forget``).
-- The upstream's OpenID Back-Channel Logout 1.0 token ends ours (``backchannel_logout``): by its
-  ``sid`` when we know that upstream session, else every session of the linked ``sub`` that
-  came from this upstream. A ``jti`` is accepted once.
-"""
+"""Which upstream session each of our SSO sessions came from, kept in the Store for the
+session's lifetime: what single logout across an upstream needs (``federation.upstream_logout``
+for OIDC, ``federation.saml.logout`` for SAML). The record goes when the session ends
+(``forget``, an end listener)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from federation.contract import SourceRefused
-from federation.linking import accounts_linked
 from federation.oidc.source import UPSTREAM_ID_TOKEN, UPSTREAM_SID
-from federation.upstreams import build, enabled_upstream
-from idp.audit import Actor
-from idp.sso.logout import end_session
 from idp.store import get_json, put_json
 
 if TYPE_CHECKING:
     from idp.services import Services
     from idp.sso.session import SsoSession
-
-JTI_SECONDS = 15 * 60  # longer than a logout token is accepted (id_token.MAX_AGE + leeway)
 
 
 def remember(services: Services, sid: str, source: str, attributes: dict[str, str]) -> None:
@@ -43,20 +30,6 @@ def upstream_of(services: Services, sid: str) -> dict[str, Any] | None:
     return get_json(services.store, f"fed-session:{sid}")
 
 
-def frontchannel_urls(services: Services, session: SsoSession) -> list[str]:
-    """The upstream's RP-initiated logout URL for the logout page to load, if it offers one."""
-    kept = upstream_of(services, session.sid)
-    if not kept or not kept.get("id_token"):
-        return []
-    try:
-        source = build(services, enabled_upstream(services, kept["source"]))
-    except SourceRefused:
-        return []
-    url_of = getattr(source, "end_session_url", None)
-    url = url_of(kept["id_token"]) if url_of else None
-    return [url] if url else []
-
-
 def forget(services: Services, session: SsoSession, _context: Any = None) -> None:
     """The end listener: the session is gone, so is its record."""
     kept = upstream_of(services, session.sid)
@@ -65,42 +38,3 @@ def forget(services: Services, session: SsoSession, _context: Any = None) -> Non
     services.store.delete(f"fed-session:{session.sid}")
     if kept.get("upstream_sid"):
         services.store.delete(f"fed-sid:{kept['source']}:{kept['upstream_sid'][:128]}")
-
-
-def backchannel_logout(services: Services, name: str, logout_token: str, *,
-                       actor: Actor) -> int:
-    """End the sessions a verified logout token names; how many. SourceRefused when the token
-    fails a check of §2.6 (or was seen before), SourceUnavailable when the JWKS is out of
-    reach."""
-    source = build(services, enabled_upstream(services, name))
-    verify = getattr(source, "logout_subject", None)
-    if verify is None:
-        raise SourceRefused("back-channel logout not supported", f"{name} is not OIDC")
-    subject, upstream_sid, jti = verify(logout_token)
-    if not services.store.add(f"fed-jti:{name}:{jti[:128]}", "1", JTI_SECONDS):
-        raise SourceRefused("logout token replayed", "jti seen before")
-    sids: list[str] = []
-    known = services.store.get(f"fed-sid:{name}:{upstream_sid[:128]}") if upstream_sid else None
-    if known:
-        sids.append(known)
-    elif subject:
-        for account_id in accounts_linked(services, name, subject):
-            sids += [s.sid for s in services.sessions.for_account(account_id)
-                     if (upstream_of(services, s.sid) or {}).get("source") == name]
-    ended = 0
-    for sid in sids:
-        if end_session(services, sid=sid, actor=actor, initiator=f"upstream:{name}"[:48]):
-            ended += 1
-    return ended
-
-
-def install(services: Services) -> None:
-    """Once per app: the front-channel source and the end listener."""
-    sessions = services.sessions
-    sessions.frontchannel_sources["upstream"] = lambda s: frontchannel_urls(services, s)
-    if not any(getattr(f, "upstream_forget", False) for f in sessions.end_listeners):
-        def listener(session: SsoSession, context: Any = None) -> None:
-            forget(services, session, context)
-
-        listener.upstream_forget = True  # type: ignore[attr-defined]
-        sessions.end_listeners.append(listener)

@@ -21,7 +21,8 @@ from federation.upstream_login import (
     hold,
     peek,
 )
-from federation.upstream_sessions import backchannel_logout, remember
+from federation.upstream_logout import backchannel_logout
+from federation.upstream_sessions import remember
 from federation.upstreams import UpstreamDisabled, enabled_upstream, list_upstreams
 from idp.authn.password_login import password_login
 from idp.authn.pending import PendingLogin
@@ -54,7 +55,7 @@ def upstream_buttons(login_id: str | None) -> list[tuple[str, str]]:
 
 @bp.record_once
 def _install(state) -> None:
-    from federation.upstream_sessions import install
+    from federation.upstream_logout import install
 
     install(state.app.extensions["yiwang"])
     state.app.jinja_env.globals["upstream_buttons"] = upstream_buttons
