@@ -28,6 +28,7 @@ class AdminError(Exception):
         self.status = status
         zh, en = MESSAGES.get(code, (code, code))
         self.description_en = description or en
+        self.detail = description  # as given: the JSON API's error_description (field first)
         # Chinese first: a detail written in English only (a field rule, a parser's words)
         # follows the code's Chinese message, so the administrator reads Chinese first.
         if description and not _CHINESE.search(description):
@@ -36,4 +37,9 @@ class AdminError(Exception):
             self.description_zh = description or zh
 
     def describe(self, language: str) -> str:
+        """For a page: Chinese first (or English)."""
         return self.description_en if language == "en" else self.description_zh
+
+    def describe_for_api(self, language: str) -> str:
+        """For the JSON API: the detail as given (programs match its leading field name)."""
+        return self.detail or self.describe(language)

@@ -110,7 +110,7 @@ def api(permission: Permission | None = None, **spec: Any) -> Callable:
             except Refused:
                 return error(403, "forbidden", t("没有权限执行此操作。", "Not allowed."))
             except AdminError as exc:
-                return error(exc.status, exc.code, exc.describe(language()))
+                return error(exc.status, exc.code, exc.describe_for_api(language()))
             except ClientError as exc:
                 return error(exc.status, exc.error, exc.description)
         guarded.api_spec = described
