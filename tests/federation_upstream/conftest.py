@@ -56,7 +56,8 @@ def start_upstream(tmp_path: Path, base: str, name: str = "gov") -> tuple[subpro
     config = tmp_path / f"upstream-{port}.json"
     config.write_text(json.dumps({"people": PEOPLE, "clients": [{
         "client_id": UPSTREAM_CLIENT_ID, "client_secret": UPSTREAM_SECRET,
-        "redirect_uris": [f"{base}/federation/{name}/callback"],
+        # The same client serves a plain OAuth 2.0 registration ("pay") in its tests.
+        "redirect_uris": [f"{base}/federation/{name}/callback", f"{base}/federation/pay/callback"],
         "post_logout_redirect_uris": [f"{base}/"],
         "backchannel_logout_uri": f"{base}/federation/{name}/backchannel-logout",
         "backchannel_logout_session_required": True,
