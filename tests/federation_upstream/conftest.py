@@ -51,10 +51,12 @@ def live(live_app):
     return services, base
 
 
-def start_upstream(tmp_path: Path, base: str, name: str = "gov") -> tuple[subprocess.Popen, str]:
-    port = free_port()
+def start_upstream(tmp_path: Path, base: str, name: str = "gov", *, port: int | None = None,
+                   **client: object) -> tuple[subprocess.Popen, str]:
+    """node oidc-provider on ``port`` with our client; ``client`` overrides its metadata."""
+    port = port or free_port()
     config = tmp_path / f"upstream-{port}.json"
-    config.write_text(json.dumps({"people": PEOPLE, "clients": [{
+    config.write_text(json.dumps({"people": PEOPLE, "clients": [{k: v for k, v in {
         "client_id": UPSTREAM_CLIENT_ID, "client_secret": UPSTREAM_SECRET,
         # The same client serves a plain OAuth 2.0 registration ("pay") in its tests.
         "redirect_uris": [f"{base}/federation/{name}/callback", f"{base}/federation/pay/callback"],
@@ -62,8 +64,8 @@ def start_upstream(tmp_path: Path, base: str, name: str = "gov") -> tuple[subpro
         "backchannel_logout_uri": f"{base}/federation/{name}/backchannel-logout",
         "backchannel_logout_session_required": True,
         "token_endpoint_auth_method": "client_secret_basic",
-        "id_token_signed_response_alg": "ES256",
-    }]}))
+        "id_token_signed_response_alg": "ES256", **client,
+    }.items() if v is not None}]}))
     log = tmp_path / f"upstream-{port}.log"
     with log.open("w") as output:
         process = subprocess.Popen(["node", str(HERE / "upstream.mjs"), str(port), str(config)],
