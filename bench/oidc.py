@@ -280,6 +280,8 @@ def main() -> None:
                         rows.append((f"Yiwang {server}, PostgreSQL + Redis, 2 workers",
                                      run_all(base, sites_pg, api_pg, cookie, args, workdir)))
         print_table(rows, theirs)
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"\nload average at the end (1, 5, 15 min): {load} on {os.cpu_count()} cores")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
