@@ -31,7 +31,8 @@ class FakeUpstream:
 
     def __init__(self, http_server) -> None:
         self.claims: dict = {}
-        self.key = KEY
+        self.key = KEY  # published in the JWKS
+        self.signer = KEY  # signs the ID token
         self.nonce = ""
         self.site = http_server(self.answer)
         self.issuer = self.site.url
@@ -44,14 +45,14 @@ class FakeUpstream:
                 "token_endpoint": self.issuer + "/token", "jwks_uri": self.issuer + "/jwks"}), \
                 {"Content-Type": "application/json"}
         if path == "/jwks":
-            return 200, json.dumps({"keys": [KEY.as_dict(private=False)]}), \
+            return 200, json.dumps({"keys": [self.key.as_dict(private=False)]}), \
                 {"Content-Type": "application/json"}
         if path == "/token":
             now = int(time.time())
             claims = {"iss": self.issuer, "aud": CLIENT_ID, "sub": "fake-person", "iat": now,
                       "exp": now + 300, "nonce": self.nonce, **self.claims}
             claims = {k: v for k, v in claims.items() if v is not None}
-            token = jwt.encode({"alg": "ES256", "kid": "fake-1"}, claims, self.key)
+            token = jwt.encode({"alg": "ES256", "kid": self.key.kid}, claims, self.signer)
             return 200, json.dumps({"access_token": "at", "token_type": "Bearer",
                                     "id_token": token}), {"Content-Type": "application/json"}
         return 404, b""
@@ -105,7 +106,7 @@ def test_a_good_token_from_this_upstream_is_accepted(client, svc, fake):
     ("expired", {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 4000}, KEY, "id_token"),
 ])
 def test_a_wrong_id_token_is_refused(client, svc, fake, case, claims, key, reason):
-    fake.claims, fake.key = claims, key
+    fake.claims, fake.signer = claims, key
     response = callback(client, start(client, fake))
     assert response.status_code == 400, case
     assert "未能通过该身份提供方登录" in response.get_data(as_text=True)
@@ -128,3 +129,12 @@ def test_a_callback_in_another_browser_is_refused(app, svc, fake):
     sent = start(app.test_client(), fake)
     assert callback(app.test_client(), sent).status_code == 400
     assert no_links(svc)
+
+
+def test_a_rotated_key_is_fetched_when_a_token_names_it(client, svc, fake, monkeypatch):
+    assert callback(client, start(client, fake)).status_code == 303  # JWKS now kept
+    rotated = ECKey.generate_key("P-256", parameters={"kid": "fake-2"})
+    fake.key = fake.signer = rotated
+    # The once-a-minute guard against made-up kids, shortened so the test needs no wait.
+    monkeypatch.setattr(discovery, "REFETCH_AFTER", 0)
+    assert callback(client, start(client, fake)).status_code == 303
