@@ -15,6 +15,7 @@ from admin.web import (  # noqa: F401 - each view module registers its routes
     openapi,
     recovery_api,
     recovery_views,
+    role_views,
     rp_views,
     settings_views,
     signin_views,

@@ -25,6 +25,7 @@ def _console_globals() -> dict:
     from admin import claim_words
     from admin.access import allowed_somewhere
     from admin.audit_log import local
+    from admin.role_words import role_name
     from admin.roles import Permission
     from admin.web.guard import current_admin
     from idp.claims import SUPPORTED_SCOPES
@@ -35,5 +36,6 @@ def _console_globals() -> dict:
     return {"console_admin": admin, "local": local, "supported_scopes": SUPPORTED_SCOPES,
             "claim_label": lambda code: claim_words.label(claim_words.CLAIMS, code, lang),
             "scope_label": lambda code: claim_words.label(claim_words.SCOPES, code, lang),
+            "role_label": lambda role: role_name(role, lang),
             "epoch": lambda seconds: local(datetime.fromtimestamp(seconds, UTC)),
             "can": lambda name: allowed_somewhere(admin, Permission[name])}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 
-from admin import charts, dashboard
+from admin import administrators, charts, dashboard
 from admin.access import allowed_somewhere
 from admin.roles import Permission
 from admin.web.blueprints import bp
@@ -40,7 +40,7 @@ def dashboard_page(admin):
     hours = [f"{(h.hour + 8) % 24:02d}:00" for h in data.hours]  # shown in CST
     return render_template(
         "admin/dashboard.html", data=data, hours=hours,
-        client_names=names,
+        client_names=names, pending=administrators.first_run_pending(services()),
         logins_chart=charts.hourly_bars(hours, data.logins_ok, data.logins_failed,
                                         t("每小时登录次数（近24小时）", "Logins per hour (24 h)"),
                                         t("成功", "Success"), t("失败", "Failure")),
