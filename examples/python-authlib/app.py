@@ -136,9 +136,13 @@ def logout():
 def backchannel_logout():
     """OIDC Back-Channel Logout §2.6: check the logout token, end that IdP session's sign-ins."""
     raw = request.form.get("logout_token", "")
+    algorithms = ["RS256", "ES256", "PS256", "EdDSA"]
     try:
-        keys = KeySet.import_key_set(yiwang.fetch_jwk_set())
-        token = jwt.decode(raw, keys, algorithms=["RS256", "ES256", "PS256"])
+        try:
+            token = jwt.decode(raw, KeySet.import_key_set(yiwang.fetch_jwk_set()), algorithms)
+        except JoseError:  # perhaps a key the IdP published since we cached its JWKS
+            token = jwt.decode(raw, KeySet.import_key_set(yiwang.fetch_jwk_set(force=True)),
+                               algorithms)
         jwt.JWTClaimsRegistry(iss={"essential": True, "value": ISSUER},
                               aud={"essential": True, "value": yiwang.client_id},
                               iat={"essential": True}).validate(token.claims)
