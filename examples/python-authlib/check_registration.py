@@ -11,7 +11,7 @@ Checks, each printed ✓ or ✗ in Chinese and English:
   3. the client id and redirect URI are registered: an authorization request is started and
      the IdP's answer read (its login page: registered; an error page: not);
   4. with --client-secret-stdin: the secret is accepted at the token endpoint (a made-up code
-     must get invalid_grant, not invalid_client);
+     must get invalid_grant, not invalid_client); --public for a client without a secret;
   5. with --username (the password is the next line of stdin, or asked for): the whole code
      flow through the IdP's login form (no JavaScript), whether every requested scope was
      granted, the ID token checked (signature, iss, aud, nonce), userinfo, and the claims the
@@ -163,10 +163,12 @@ def check_code_flow(report: Report, meta: dict, keys: KeySet, args) -> None:
                         "登录后带授权码返回", "back with a code after the login",
                         query.get("error", [callback or "login failed"])[0]):
         return
-    answer = requests.post(meta["token_endpoint"], auth=(args.client_id, args.client_secret),
-                           data={"grant_type": "authorization_code", "code": query["code"][0],
-                                 "redirect_uri": args.redirect_uri, "code_verifier": verifier},
-                           timeout=TIMEOUT)
+    form = {"grant_type": "authorization_code", "code": query["code"][0],
+            "redirect_uri": args.redirect_uri, "code_verifier": verifier}
+    if args.public:  # token_endpoint_auth_method none: the client id in the body, PKCE only
+        form["client_id"] = args.client_id
+    answer = requests.post(meta["token_endpoint"], data=form, timeout=TIMEOUT,
+                           auth=None if args.public else (args.client_id, args.client_secret))
     tokens = answer.json()
     if not report.check("id_token" in tokens, "换取令牌", "tokens for the code",
                         tokens.get("error", "")):
@@ -201,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redirect-uri", required=True)
     parser.add_argument("--client-secret-stdin", action="store_true",
                         help="read the client secret from the first line of stdin")
+    parser.add_argument("--public", action="store_true",
+                        help="a public client (native or browser app): no secret, PKCE only")
     parser.add_argument("--scope", default="openid")
     parser.add_argument("--username", help="a test account: run the whole code flow")
     args = parser.parse_args(argv)
@@ -216,7 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     keys = check_jwks(report, meta)
     registered = check_registration(report, meta, args)
-    if args.client_secret is not None:
+    if args.public:
+        if args.username and keys and registered:
+            check_code_flow(report, meta, keys, args)
+    elif args.client_secret is not None:
         secret_ok = check_secret(report, meta, args)
         if args.username and keys and registered and secret_ok:
             check_code_flow(report, meta, keys, args)

@@ -84,3 +84,13 @@ def test_a_wrong_issuer_url_fails_at_discovery(served):
     done = _check(served.__class__(served.base + "/wrong", served.env, served.run),
                   "--client-id", "x", "--redirect-uri", REDIRECT)
     assert done.returncode == 1 and done.stdout.startswith("✗ 发现文档")
+
+
+def test_a_public_native_client_runs_the_code_flow_with_pkce_alone(served):
+    client = served.idp("clients", "add", "--name", "掌上办", "--public", "--native",
+                        "--redirect-uri", "cn.gov.example.app:/cb")
+    done = _check(served, f"--client-id={client['client_id']}", "--public",
+                  "--redirect-uri", "cn.gov.example.app:/cb", "--username", USERNAME,
+                  stdin=f"{PASSWORD}\n")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "✓ ID 令牌有效" in done.stdout and "客户端密钥" not in done.stdout
