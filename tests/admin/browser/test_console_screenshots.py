@@ -110,3 +110,16 @@ def test_the_client_form_and_the_dashboard_fit_the_screen(
     heading = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h2')).fontSize)")
     assert legend <= heading * 1.2, (legend, heading)  # a box is about 1.15 times its font
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_roles_page_and_the_first_run_checklist_fit_the_screen(
+    live_app, make_admin, chromium, shots, size
+):
+    app, base = live_app
+    page = _browser_as(chromium, app, base, make_admin(Role.SECURITY_ADMIN), SIZES[size])
+    page.goto(base + "/admin/dashboard")
+    assert page.locator("#first-run li.todo").count() == 2  # system and audit: nobody yet
+    page.goto(base + "/admin/roles")
+    page.screenshot(path=str(shots / f"roles-{size}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
