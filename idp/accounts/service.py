@@ -138,6 +138,12 @@ def get_person(services: Services, person_id: str) -> Person | None:
         return session.get(Person, person_id)
 
 
+def is_admin(services: Services, person_id: str) -> bool:
+    """Whether the account is an administrator's (whose password policy is the stricter one)."""
+    person = get_person(services, person_id)
+    return person is not None and person.account_class == AccountClass.ADMIN
+
+
 # What protocol code reads of a person on every token and assertion, in a statement built
 # once: loading the whole ORM object (session, identity map) costs more than the query.
 _CLAIMS_ROW = select(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from idp.accounts.errors import AccountError
+from idp.accounts.service import is_admin
 from idp.authn.own_password import WrongPassword, change_own_password
 from idp.services import services
 from idp.web.auth.blueprints import account_bp
@@ -18,7 +19,8 @@ def password_form():
     current = current_session()
     if current is None:
         return redirect(url_for("auth.login_form"))
-    return render_template("auth/account_password.html", username=current[1].username)
+    return render_template("auth/account_password.html", username=current[1].username,
+                           admin_policy=is_admin(services(), current[1].account_id))
 
 
 @account_bp.post("/account/password")

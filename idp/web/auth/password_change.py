@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import flash, render_template, request, session, url_for
 
 from idp.accounts.errors import AccountError
-from idp.accounts.service import change_password
+from idp.accounts.service import change_password, is_admin
 from idp.authn.pending import load_pending
 from idp.services import services
 from idp.web.auth.blueprints import bp
@@ -29,7 +29,8 @@ def new_password():
     pending = _owed()
     if pending is None:
         return expired()
-    return render_template("auth/new_password.html", username=pending.username)
+    return render_template("auth/new_password.html", username=pending.username,
+                           admin_policy=is_admin(services(), pending.account_id))
 
 
 @bp.post("/login/password")
