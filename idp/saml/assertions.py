@@ -39,8 +39,10 @@ def nameid_for(services: Services, sp: ServiceProvider, session: SsoSession, fmt
 def success_fields(
     services: Services, sp: ServiceProvider, session: SsoSession, *, acs_url: str,
     in_response_to: str | None, nameid: str, nameid_format: str, relay_state: str | None,
+    class_ref: str | None = None,
 ) -> dict[str, str]:
-    """The POST form fields carrying a signed Response with the session's assertion."""
+    """The POST form fields carrying a signed Response with the session's assertion; its
+    AuthnContextClassRef is the session's level unless a requested class met is given."""
     now = time.time()
     issuer = entity_id(services.settings.issuer)
     # Only SPs allowed personal claims cost a lookup (and decryption) of the person.
@@ -54,7 +56,7 @@ def success_fields(
         issuer=issuer, audience=sp.entity_id, recipient=acs_url, nameid=nameid,
         nameid_format=nameid_format, in_response_to=in_response_to,
         session_index=session.sid, auth_time=session.auth_time,
-        class_ref=c.LEVEL_CLASSES.get(session.level, c.LEVEL_CLASSES[1]),
+        class_ref=class_ref or c.LEVEL_CLASSES.get(session.level, c.LEVEL_CLASSES[1]),
         decl_ref=_method_class(session.amr, services.settings.issuer),
         attributes=released(claims, session.acting_for, session.level, sp.allowed_attributes),
     )

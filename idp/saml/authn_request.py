@@ -62,6 +62,7 @@ class AuthnRequestInfo:
     min_level: int
     nameid_format: str
     received_at: int
+    phishing_resistant: bool = False  # the passkey class asked for: a passkey must be used
 
 
 def resolve(services: Services, inbound: Inbound) -> Target:
@@ -127,13 +128,14 @@ def validate(services: Services, inbound: Inbound, target: Target, endpoint: str
                                   sp.nameid_format)
     if nameid_format is None:
         raise InvalidNameIdPolicy("NameID format not supported", requested.get("Format"))
+    level, phishing_resistant = requested_context(root)
     return AuthnRequestInfo(
         id=target.request_id, sp=sp.entity_id, acs_url=target.acs_url,
         relay_state=inbound.relay_state,
         force_authn=root.get("ForceAuthn") in ("true", "1"),
         is_passive=root.get("IsPassive") in ("true", "1"),
-        min_level=max(sp.min_level, requested_level(root)), nameid_format=nameid_format,
-        received_at=now,
+        min_level=max(sp.min_level, level), nameid_format=nameid_format,
+        received_at=now, phishing_resistant=phishing_resistant,
     )
 
 
@@ -166,23 +168,28 @@ def check_issue_instant(value: str | None, now: int) -> None:
         raise RequestDenied("IssueInstant outside the accepted window", value)
 
 
-def requested_level(root: etree._Element) -> int:
-    """RequestedAuthnContext (Core §3.3.2.2.1) as an assurance level: our level classes, or
-    the standard classes we map; NoAuthnContext when none is known or it cannot be met."""
+def requested_context(root: etree._Element) -> tuple[int, bool]:
+    """RequestedAuthnContext (Core §3.3.2.2.1) as (an assurance level, whether a passkey must
+    be used): our level classes, or the standard classes we map; NoAuthnContext when none is
+    known or it cannot be met. The passkey class binds only when every known class asked for
+    is that one (any listed class satisfies "exact" and "minimum"); nothing is better."""
     requested = root.find("samlp:RequestedAuthnContext", _NS)
     if requested is None:
-        return 1
+        return 1, False
     refs = [(e.text or "").strip() for e in requested.findall("saml:AuthnContextClassRef", _NS)]
-    levels = [lvl for lvl in map(_level_of, refs) if lvl is not None]
-    if not levels:
+    known = [ref for ref in refs if _level_of(ref) is not None]
+    if not known:
         raise NoAuthnContext("requested authentication context not supported", str(refs)[:200])
     comparison = requested.get("Comparison", "exact")
     if comparison == "maximum":
-        return 1
-    level = min(levels) + (1 if comparison == "better" else 0)
+        return 1, False
+    passkey = all(ref == c.PHISHING_RESISTANT for ref in known)
+    if passkey and comparison == "better":
+        raise NoAuthnContext("no authentication context better than a passkey")
+    level = min(map(_level_of, known)) + (1 if comparison == "better" else 0)
     if level > 3:
         raise NoAuthnContext("no authentication context better than the highest level")
-    return level
+    return level, passkey
 
 
 def _level_of(ref: str) -> int | None:

@@ -71,13 +71,14 @@ PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"  # noqa: S105 - a c
 UNSPECIFIED_CLASS = "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified"
 MOBILE_TWO_FACTOR = "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered"
 TIME_SYNC_TOKEN = "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken"  # noqa: S105
-STANDARD_CLASS_LEVELS = {
-    UNSPECIFIED_CLASS: 1, PASSWORD: 1, PASSWORD_PROTECTED: 1,
-    MOBILE_TWO_FACTOR: 3, TIME_SYNC_TOKEN: 3,
-}
 # A passkey (WebAuthn) is phishing resistant: the class login.gov names for it (NIST SP
 # 800-63B AAL2 with a phishing-resistant authenticator), ahead of "mfa" a passwordless one has.
+# Asked for, it needs a passkey in the session (not a level: it says how, not who).
 PHISHING_RESISTANT = "http://idmanagement.gov/ns/assurance/aal/2?phishing_resistant=true"
+STANDARD_CLASS_LEVELS = {
+    UNSPECIFIED_CLASS: 1, PASSWORD: 1, PASSWORD_PROTECTED: 1,
+    MOBILE_TWO_FACTOR: 3, TIME_SYNC_TOKEN: 3, PHISHING_RESISTANT: 1,
+}
 # RFC 8176 amr values -> the standard class describing that method (first match wins).
 METHOD_CLASSES = {"hwk": PHISHING_RESISTANT, "swk": PHISHING_RESISTANT, "otp": TIME_SYNC_TOKEN,
                   "sms": MOBILE_TWO_FACTOR, "mfa": MOBILE_TWO_FACTOR}

@@ -20,6 +20,7 @@ from clients.saml.registry import get_sp
 from idp.accounts.service import account_class_of
 from idp.audit import Actor, EventType, Outcome
 from idp.saml import authn_request
+from idp.saml import constants as c
 from idp.saml.answers import Answer
 from idp.saml.assertions import error_fields, nameid_for, participant_key, success_fields
 from idp.saml.authn_request import AuthnRequestInfo, Target
@@ -86,8 +87,8 @@ def resume(services: Services, pending: str | None, current: tuple[str, SsoSessi
     reason = interaction_needed(current[1] if current else None,
                                 _requirements(info, sp, resumed=True))
     if reason is not None:  # the user did not (or could not) log in as required
-        error = (NoAuthnContext("assurance level not reached")
-                 if reason is Reason.INSUFFICIENT_LEVEL
+        error = (NoAuthnContext("assurance level not reached", reason.value)
+                 if reason in (Reason.INSUFFICIENT_LEVEL, Reason.PASSKEY_REQUIRED)
                  else AuthnFailed("authentication did not complete", reason.value))
         return refuse(services, _target(sp, info), error, actor)
     return _respond(services, info, sp, current, actor)
@@ -116,6 +117,7 @@ def _answer(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
         client_name=sp.name, force_login=info.force_authn or reason.fresh_login,
         min_level=info.min_level,
         first_factors=list(sp.first_factors) if sp.first_factors else None,
+        passkey_required=info.phishing_resistant,
     )
     return Answer.redirect(f"/login?login={save_login_request(services.store, login)}")
 
@@ -132,6 +134,8 @@ def _respond(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
     fields = success_fields(
         services, sp, session, acs_url=info.acs_url, in_response_to=info.id, nameid=nameid,
         nameid_format=info.nameid_format, relay_state=info.relay_state,
+        # The class asked for, met (Core §3.3.2.2.1): the passkey's instead of the level's.
+        class_ref=c.PHISHING_RESISTANT if info.phishing_resistant else None,
     )
     # Single logout needs the NameID and SessionIndex each SP holds (Profiles §4.4).
     participant = {"nameid": nameid, "format": info.nameid_format}
@@ -149,11 +153,11 @@ def _respond(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
 def _requirements(info: AuthnRequestInfo, sp: ServiceProvider, *,
                   resumed: bool) -> LoginRequirements:
     """The AuthnRequest's demands in the login policy's terms: ForceAuthn, a login made for
-    this request (Core §3.4.1); RequestedAuthnContext and the SP's policy, a level; the SP's
-    first factors (issue 13)."""
+    this request (Core §3.4.1); RequestedAuthnContext and the SP's policy, a level (and the
+    passkey class, a passkey); the SP's first factors (issue 13)."""
     return LoginRequirements(
         requested_at=info.received_at, resumed=resumed, force_login=info.force_authn,
-        min_level=info.min_level,
+        min_level=info.min_level, phishing_resistant=info.phishing_resistant,
         first_factors=tuple(sp.first_factors) if sp.first_factors else None)
 
 

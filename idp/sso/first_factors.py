@@ -22,6 +22,7 @@ class FirstFactor(StrEnum):
 
 
 ALL_FIRST_FACTORS: tuple[str, ...] = tuple(f.value for f in FirstFactor)
+PASSKEY_METHODS = frozenset({"hwk", "swk"})  # RFC 8176: what a passkey's use shows in amr
 
 # RFC 8176 amr values -> the first factor they show, most specific first. "mca" (multiple-
 # channel authentication) is the scan: the app's session, confirmed on a second channel.

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idp.sso.first_factors import ALL_FIRST_FACTORS, first_factor_of
+from idp.sso.first_factors import ALL_FIRST_FACTORS, PASSKEY_METHODS, FirstFactor, first_factor_of
 from idp.sso.login_request import LoginRequest
 from idp.sso.session import SsoSession
 
@@ -39,6 +39,7 @@ class Reason(StrEnum):
     MAX_AGE = "max_age"
     INSUFFICIENT_LEVEL = "insufficient_level"
     FIRST_FACTOR = "first_factor"  # the session began with a factor the relying party refuses
+    PASSKEY_REQUIRED = "passkey_required"  # a phishing-resistant login asked for: a passkey
     SELECT_ACCOUNT = "select_account"
     CONSENT_PROMPT = "consent_prompt"  # prompt=consent: asked again
     CONSENT_MISSING = "consent_missing"  # never given for this client and scope set
@@ -86,6 +87,7 @@ class LoginRequirements:
     max_age: int | None = None  # seconds since auth_time (OIDC max_age)
     min_level: int = 1  # assurance level (acr) the relying party needs
     first_factors: tuple[str, ...] | None = None  # the first factors it accepts (None: all)
+    phishing_resistant: bool = False  # a passkey used in this session (SAML's passkey class)
     other_account: bool = False  # the person chose "use another account"
     expected: ExpectedSubject | None = None  # the person the relying party expects
     select_account: bool = False  # an account choice is asked for and not yet answered
@@ -131,6 +133,15 @@ def insufficient_level(session, req, _now) -> Reason | None:
     return Reason.INSUFFICIENT_LEVEL if session.level < req.min_level else None
 
 
+def passkey_missing(session, req, _now) -> Reason | None:
+    """A phishing-resistant login was asked for (login.gov's AAL2 phishing-resistant class)
+    and the session shows no passkey: a step-up with one (after a password) or a passkey
+    login. No other factor stands in: a code typed on a look-alike site can be relayed."""
+    if req.phishing_resistant and not PASSKEY_METHODS & set(session.amr):
+        return Reason.PASSKEY_REQUIRED
+    return None
+
+
 def first_factor_refused(session, req, _now) -> Reason | None:
     """The session began with a first factor the relying party does not accept (an SMS
     login at a service that wants a password or a passkey): a new login, with an accepted one."""
@@ -144,7 +155,10 @@ def allowed_first_factors(request: LoginRequest | None) -> frozenset[str]:
     """The first factors the login page may offer, and a login step accept, for a pending
     login request (every one without a request or a relying party's list)."""
     listed = request.first_factors if request is not None else None
-    return frozenset(ALL_FIRST_FACTORS if listed is None else listed)
+    allowed = frozenset(ALL_FIRST_FACTORS if listed is None else listed)
+    if request is not None and request.passkey_required:  # only a passkey resists phishing
+        return allowed & {FirstFactor.PASSKEY.value}
+    return allowed
 
 
 def login_prompt(_session, req, _now) -> Reason | None:
@@ -198,6 +212,7 @@ CHECKS: list[Check] = [
     forced_login_not_done,
     max_age,
     insufficient_level,
+    passkey_missing,
     first_factor_refused,
     login_prompt,
     expected_subject,

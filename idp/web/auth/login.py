@@ -10,7 +10,7 @@ from idp.authn.password_login import password_login
 from idp.authn.pending import PendingLogin, save_pending
 from idp.authn.totp import is_enrolled
 from idp.services import services
-from idp.sso.first_factors import FirstFactor
+from idp.sso.first_factors import PASSKEY_METHODS, FirstFactor
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import (
     DOORS,
@@ -40,9 +40,9 @@ def login_form():
     current = current_session()
     # Only a password session steps up with its second factor alone: one begun by SMS or a
     # scan logs in again (its amr must not claim a password, nor SMS + code reach level 3).
-    if request_ and current and not request_.force_login and \
-            current[1].level < request_.min_level and "pwd" in current[1].amr:
-        step_up = _step_up(current[1].account_id, door, login_id)
+    if request_ and current and not request_.force_login and "pwd" in current[1].amr and (
+            current[1].level < request_.min_level or _passkey_owed(request_, current[1])):
+        step_up = _step_up(current[1].account_id, door, login_id, request_.passkey_required)
         if step_up is not None:
             return step_up
     hint = session.pop("login_username", None) or (request_.login_hint if request_ else None)
@@ -90,11 +90,19 @@ def login_submit():
     return continue_login(pending)
 
 
-def _step_up(account_id: str, door: str, login_id: str | None):
-    """A live session below the level asked for: only the second factor is missing."""
+def _passkey_owed(request_, sso) -> bool:
+    """The relying party asked for a phishing-resistant login and this session used no
+    passkey: a password session steps up with its passkey."""
+    return request_.passkey_required and not PASSKEY_METHODS & set(sso.amr)
+
+
+def _step_up(account_id: str, door: str, login_id: str | None, passkey_only: bool = False):
+    """A live session below the level asked for (or without the passkey it asked for): only
+    the second factor is missing."""
     person = get_person(services(), account_id)
-    if person is None or not (is_enrolled(services(), account_id)
-                              or has_passkeys(services(), account_id)):
+    passkeys = has_passkeys(services(), account_id)
+    if person is None or not (passkeys or (is_enrolled(services(), account_id)
+                                           and not passkey_only)):
         return None
     pending = PendingLogin(person.id, person.username, person.assurance_level, door, login_id,
                            second_factor=True)

@@ -12,6 +12,7 @@ from idp.authn.pending import PendingLogin, drop_pending, save_pending
 from idp.privacy.deletion import cancel_at_login
 from idp.services import services
 from idp.sso.establish import establish_session, level_after
+from idp.sso.first_factors import PASSKEY_METHODS
 from idp.sso.login_request import LoginRequest, load_login_request
 from idp.sso.session import is_token_id
 from idp.web.device_cookie import device_id, set_device_cookie
@@ -93,7 +94,8 @@ def finish_login(pending: PendingLogin, amr: list[str], *, new_account: bool = F
                 "You logged in, so your account deletion was cancelled: the account stays."),
               "warning")
     request_ = login_request(pending.login_id)
-    if request_ is not None and request_.min_level > sso.level:
+    if request_ is not None and (request_.min_level > sso.level or (
+            request_.passkey_required and not PASSKEY_METHODS & set(amr))):
         target = url_for("auth.level_required", login=pending.login_id)
     elif pending.door == "legal":
         target = url_for("auth.choose_entity", login=pending.login_id)

@@ -31,8 +31,11 @@ def second_factor():
     if pending.must_change_password:  # no skipping the new password
         return redirect(url_for("auth.new_password"))
     svc = services()
+    request_ = login_request(pending.login_id)
+    # A phishing-resistant login asked for: a code typed here could be relayed, a passkey not.
+    passkey_only = request_ is not None and request_.passkey_required
     return render_template("auth/otp.html", username=pending.username,
-                           totp=is_enrolled(svc, pending.account_id),
+                           totp=is_enrolled(svc, pending.account_id) and not passkey_only,
                            passkeys=has_passkeys(svc, pending.account_id))
 
 
