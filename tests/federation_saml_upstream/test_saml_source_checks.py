@@ -129,7 +129,8 @@ def test_a_signed_answer_to_our_request_gives_the_mapped_identity(source, upstre
     assert identity.level == 2
 
 
-def test_the_same_assertion_is_accepted_once(source, upstream):
+def test_the_same_assertion_is_accepted_once(backend, source, upstream):
+    # On SQLite and PostgreSQL (the SQL Store's replay cache).
     kept = started(source)
     answer = upstream.response(kept["request_id"], assertion_id="_once")
     finish(source, kept, answer)
@@ -210,3 +211,22 @@ def svc_actor():
     from idp.audit import Actor
 
     return Actor(ip="127.0.0.1", user_agent="test")
+
+
+def test_the_replay_cache_holds_on_the_redis_store_too(redis_settings, upstream):
+    from idp.app import create_app
+
+    services = create_app(redis_settings).extensions["yiwang"]
+    try:
+        source = SamlSource("prov", {
+            "metadata": upstream.metadata, "level": 2, "mapping": {"name": "name"},
+            "signing": services.signing_keys.saml_signing, "issuer": ISSUER,
+            "store": services.store})
+        kept = started(source)
+        answer = upstream.response(kept["request_id"])
+        assert finish(source, kept, answer).attributes["name"] == "王五"
+        with pytest.raises(SourceRefused) as refused:
+            finish(source, kept, answer)
+        assert refused.value.detail.startswith("replay")
+    finally:
+        services.db.dispose()
