@@ -28,7 +28,7 @@ def _call(function: Callable, *args: Any, **kwargs: Any) -> Any:
     try:
         return function(*args, **kwargs)
     except ClientError as exc:
-        raise CliError.coded(exc.error, exc.description) from exc
+        raise CliError.coded(exc.error, f"{exc.zh}：{exc.description}") from exc
 
 
 @click.group()
@@ -104,8 +104,9 @@ def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logo
     client, secret = _call(registry.register_client, services, metadata, SYSTEM_ACTOR)
     data = {**to_metadata(client, policy=True), "client_secret": secret}
     text = f"client_id:     {client.client_id}\n" + (
-        f"client_secret: {secret}\n(the secret is shown only now: store it safely)"
-        if secret else "(public client: no secret)"
+        f"client_secret: {secret}\n（密钥只显示这一次，请妥善保存 / the secret is shown "
+        "only now: store it safely）" if secret
+        else "（公开客户端，没有密钥 / public client: no secret）"
     )
     emit(data, as_json, text)
 
@@ -120,7 +121,7 @@ def list_(services: Services, department: str | None, as_json: bool) -> None:
         services, department=department)]
     lines = [f"{r['client_id']}  {'disabled' if r['disabled'] else 'active  '}  "
              f"{r.get('department') or '-'}  {r['client_name']}" for r in rows]
-    emit(rows, as_json, "\n".join(lines) if rows else "no clients")
+    emit(rows, as_json, "\n".join(lines) if rows else "没有应用 / no clients")
 
 
 @clients.command()
@@ -132,7 +133,7 @@ def show(services: Services, client_id: str, as_json: bool) -> None:
     with services.db.session() as session:
         client = registry.get_client(session, client_id)
     if client is None:
-        raise CliError(f"no client {client_id!r}", code="not_found")
+        raise CliError(f"没有该应用 / no client {client_id!r}", code="not_found")
     data = to_metadata(client, policy=True)
     emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
 
@@ -166,30 +167,31 @@ def update(services: Services, client_id: str, first_factors: tuple[str, ...],
     if grant_types:
         metadata["grant_types"] = list(grant_types)
     if not metadata:
-        raise CliError("nothing to change: give --first-factor, --min-level, "
+        raise CliError("没有要修改的内容 / nothing to change: give --first-factor, --min-level, "
                        "--account-class or --grant-type", code="usage")
     with services.db.session() as session:
         known = registry.get_client(session, client_id) is not None
     if known:
         client, _ = _call(registry.update_client, services, client_id, metadata, SYSTEM_ACTOR)
         data = to_metadata(client, policy=True)
-        emit(data, as_json, f"{client_id} updated: first factors "
+        emit(data, as_json, f"已更新 {client_id} / {client_id} updated: first factors "
              f"{' '.join(data['first_factors'])}, min level {data['min_level']}, admits "
              f"{' '.join(data['account_classes'])}")
         return
     if min_level is not None or grant_types:
-        raise CliError(f"no client {client_id!r} (a SAML SP's level is set by add-saml "
-                       "--replace; grant types are OIDC's)", code="not_found")
+        raise CliError(f"没有该 OIDC 应用 / no client {client_id!r} (a SAML SP's level is "
+                       "set by add-saml --replace; grant types are OIDC's)", code="not_found")
     sp = saml_registry.get_sp(services, client_id)
     if sp is None:
-        raise CliError(f"no client or SAML SP {client_id!r}", code="not_found")
+        raise CliError(f"没有该应用或 SAML SP / no client or SAML SP {client_id!r}",
+                       code="not_found")
     if first_factors:
         sp = _call(saml_registry.set_first_factors, services, client_id, list(first_factors),
                    SYSTEM_ACTOR)
     if account_classes:
         sp = _call(saml_registry.set_account_classes, services, client_id,
                    list(account_classes), SYSTEM_ACTOR)
-    emit(sp.summary(), as_json, f"{client_id} updated: first factors "
+    emit(sp.summary(), as_json, f"已更新 {client_id} / {client_id} updated: first factors "
          f"{' '.join(sp.first_factors)}, admits {' '.join(sp.account_classes)}")
 
 
@@ -200,7 +202,8 @@ def update(services: Services, client_id: str, first_factors: tuple[str, ...],
 def disable(services: Services, client_id: str, as_json: bool) -> None:
     """Refuse every authorization and token for the client from now on."""
     _call(registry.disable_client, services, client_id, SYSTEM_ACTOR)
-    emit({"client_id": client_id, "disabled": True}, as_json, f"{client_id} disabled")
+    emit({"client_id": client_id, "disabled": True}, as_json,
+         f"已停用 {client_id} / {client_id} disabled")
 
 
 @clients.command()
@@ -210,7 +213,8 @@ def disable(services: Services, client_id: str, as_json: bool) -> None:
 def enable(services: Services, client_id: str, as_json: bool) -> None:
     """Undo ``disable``."""
     _call(registry.disable_client, services, client_id, SYSTEM_ACTOR, disabled=False)
-    emit({"client_id": client_id, "disabled": False}, as_json, f"{client_id} enabled")
+    emit({"client_id": client_id, "disabled": False}, as_json,
+         f"已启用 {client_id} / {client_id} enabled")
 
 
 @clients.command("rotate-secret")
@@ -221,7 +225,7 @@ def rotate_secret(services: Services, client_id: str, as_json: bool) -> None:
     """Replace the client's secret at once; prints the new one (shown only this once)."""
     secret = _call(registry.rotate_secret, services, client_id, SYSTEM_ACTOR)
     emit({"client_id": client_id, "client_secret": secret}, as_json,
-         f"client_secret: {secret}\n(the old secret no longer works)")
+         f"client_secret: {secret}\n（旧密钥已失效 / the old secret no longer works）")
 
 
 @clients.command()
@@ -232,9 +236,10 @@ def rotate_secret(services: Services, client_id: str, as_json: bool) -> None:
 def delete(services: Services, client_id: str, yes: bool, as_json: bool) -> None:
     """Remove the client and its consents."""
     if not yes:
-        click.confirm(f"delete client {client_id}?", abort=True)
+        click.confirm(f"删除应用 {client_id}？/ delete client {client_id}?", abort=True)
     _call(registry.delete_client, services, client_id, SYSTEM_ACTOR)
-    emit({"client_id": client_id, "deleted": True}, as_json, f"{client_id} deleted")
+    emit({"client_id": client_id, "deleted": True}, as_json,
+         f"已删除 {client_id} / {client_id} deleted")
 
 
 @clients.command("initial-access-token")
@@ -248,5 +253,6 @@ def initial_access_token(services: Services, ttl: int, reusable: bool, as_json: 
     token = issue_initial_access_token(services, SYSTEM_ACTOR, ttl=ttl, single_use=not reusable)
     data = {"initial_access_token": token, "expires_in": ttl, "single_use": not reusable,
             "registration_endpoint": f"{services.settings.issuer}/connect/register"}
-    emit(data, as_json, f"initial access token: {token}\nvalid {ttl} s, "
+    emit(data, as_json, f"initial access token: {token}\n"
+         f"{ttl} 秒内有效，{'可多次使用' if reusable else '仅用一次'} / valid {ttl} s, "
          f"{'reusable' if reusable else 'single use'}, at {data['registration_endpoint']}")

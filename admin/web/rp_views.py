@@ -19,18 +19,14 @@ from idp.claims import KNOWN_CLAIMS
 from idp.services import services
 from idp.web.i18n import language, t
 
-# The registry's errors carry RFC 7591 codes and English descriptions (also sent to programs);
-# the console puts the Chinese first.
-_CLIENT_ERRORS = {"invalid_redirect_uri": "回调地址不正确",
-                  "invalid_client_metadata": "应用信息不正确"}
-
 
 def _problem(exc: Exception) -> str:
     if isinstance(exc, AdminError):
         return exc.describe(language())
     if language() == "en":
         return exc.description
-    return f"{_CLIENT_ERRORS.get(exc.error, '输入不正确')}：{exc.description}"
+    # The registry's descriptions are English (RFC 7591 answers programs): Chinese first here.
+    return f"{exc.zh}：{exc.description}"
 
 
 def _done(message: str, target: str):

@@ -52,10 +52,11 @@ def add_saml(services: Services, metadata_file: Path, name: str | None, departme
             account_classes=list(account_classes) or None,
             first_factors=list(first_factors) or None)
     except MetadataError as exc:
-        raise CliError(str(exc), code="invalid_metadata") from exc
+        raise CliError(f"SAML 元数据无法读取 / {exc}", code="invalid_metadata") from exc
     anchor = signer_cert or services.settings.saml_metadata_signer_cert
     signed = f", metadata signature verified with {anchor}" if anchor else ""
-    emit(sp.summary(), as_json, f"registered {sp.entity_id} ({sp.name}){signed}")
+    emit(sp.summary(), as_json,
+         f"已登记 {sp.entity_id}（{sp.name}）/ registered {sp.entity_id} ({sp.name}){signed}")
 
 
 @click.command("list-saml")
@@ -67,7 +68,7 @@ def list_saml(services: Services, department: str | None, as_json: bool) -> None
     sps = registry.list_sps(services, department)
     lines = [f"{sp.entity_id}\t{sp.name}\t{sp.department or '-'}"
              + ("\t(disabled)" if sp.disabled else "") for sp in sps]
-    emit([sp.summary() for sp in sps], as_json, "\n".join(lines) or "no SAML SPs")
+    emit([sp.summary() for sp in sps], as_json, "\n".join(lines) or "没有 SAML SP / no SAML SPs")
 
 
 @click.command("disable-saml")
@@ -78,8 +79,9 @@ def list_saml(services: Services, department: str | None, as_json: bool) -> None
 def disable_saml(services: Services, entity_id: str, enable: bool, as_json: bool) -> None:
     """Refuse (or, with --enable, accept again) an SP's requests."""
     if not registry.set_disabled(services, entity_id, not enable, SYSTEM_ACTOR):
-        raise CliError(f"no SAML SP {entity_id!r}", code="not_found")
+        raise CliError(f"没有该 SAML SP / no SAML SP {entity_id!r}", code="not_found")
     emit({"entity_id": entity_id, "disabled": not enable}, as_json,
+         f"{'已启用' if enable else '已停用'} {entity_id} / "
          f"{entity_id} {'enabled' if enable else 'disabled'}")
 
 

@@ -66,3 +66,15 @@ def test_an_agent_grant_ending_in_the_past_says_so(backend, cli):
     past = cli("users", "grant-agent", "--credit-code", code, "--username", "clerk",
                "--valid-until", "2020-01-01")
     assert past.exit_code == 1 and "已过" in past.output and "in the past" in past.output
+
+
+def test_the_clients_commands_answer_in_chinese_first(backend, cli):
+    made = cli("clients", "add", "--name", "社保查询", "--redirect-uri",
+               "https://si.example.gov.cn/cb")
+    assert made.exit_code == 0 and "密钥只显示这一次" in made.stdout
+    client_id = made.stdout.split()[1]
+    said = cli("clients", "disable", client_id)
+    assert said.stdout == f"已停用 {client_id} / {client_id} disabled\n"
+    refused = cli("clients", "add", "--name", "社保", "--redirect-uri", "http://example.com/cb")
+    assert refused.exit_code == 1 and "回调地址不正确：" in refused.output
+    assert "没有 SAML SP / no SAML SPs" in cli("clients", "list-saml").stdout

@@ -83,7 +83,7 @@ def test_the_refusal_message_is_the_public_description(cli):
 def test_without_json_a_refusal_stays_one_line_on_stderr(cli):
     result = cli("clients", "show", "nope")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.strip() == "Error: no client 'nope'"
+    assert result.stderr.strip() == "Error: 没有该应用 / no client 'nope'"
 
 
 def test_json_after_a_double_dash_is_an_argument_not_the_option(cli):
