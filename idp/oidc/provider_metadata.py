@@ -10,7 +10,7 @@ from typing import Any
 from authlib.oauth2.rfc8628 import DEVICE_CODE_GRANT_TYPE
 
 from idp.claims import KNOWN_CLAIMS, SUPPORTED_SCOPES
-from idp.oidc.authorization.parameters import ACR_LEVELS, RESPONSE_MODES
+from idp.oidc.authorization.parameters import ACR_VALUES, RESPONSE_MODES
 from idp.oidc.grants.client_auth import TOKEN_AUTH_METHODS
 from idp.oidc.tokens.jwt import ID_TOKEN_ALGS
 from idp.oidc.tokens.userinfo_jwt import USERINFO_ALGS
@@ -37,7 +37,7 @@ def metadata(settings: Settings) -> dict[str, Any]:
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials",
                                   DEVICE_CODE_GRANT_TYPE],
         "subject_types_supported": ["public", "pairwise"],
-        "acr_values_supported": list(ACR_LEVELS),
+        "acr_values_supported": list(ACR_VALUES),
         # Never "none" (CONFORMANCE: oidcc-idtoken-unsigned).
         "id_token_signing_alg_values_supported": ID_TOKEN_ALGS,
         # OIDC Core §5.3.2 signed userinfo, for clients that register an alg (never "none").

@@ -167,8 +167,9 @@ def _requirements(flow: Flow, saved: Pending, grant, prompts: set[str], requeste
     return LoginRequirements(
         requested_at=saved.created_at, resumed=resumed, force_login="login" in prompts,
         max_age=parameters.max_age(data.get("max_age")),
-        min_level=max(int(client.min_level or 1), min((int(v) for v in requested_acr),
-                                                      default=1)),
+        min_level=max(int(client.min_level or 1),
+                      min(parameters.requested_levels(requested_acr), default=1)),
+        phishing_resistant=parameters.phishing_resistant_asked(requested_acr),
         first_factors=tuple(client.first_factors) if client.first_factors else None,
         other_account=other_account,
         expected=_expected_subject(flow, client, data.get("id_token_hint")),
@@ -188,7 +189,7 @@ def _interact(flow: Flow, saved: Pending, client, data, prompts: set[str],
     if reason.prompt is Prompt.LOGIN:
         if "none" in prompts:
             raise LoginRequiredError()
-        return _go_login(flow, saved, client, data, requirements.min_level, reason)
+        return _go_login(flow, saved, client, data, requirements, reason)
     if reason.prompt is Prompt.SELECT_ACCOUNT:
         saved.account_selected = True  # the chooser's answer resumes past this point
         pending_requests.save(flow.services.store, saved)
@@ -220,14 +221,15 @@ def _issue(flow: Flow, grant, mode: str, acr: str, claims_request: dict) -> Resp
     return Respond(grant.redirect_uri, params, mode)
 
 
-def _go_login(flow: Flow, saved: Pending, client, data, min_level: int,
+def _go_login(flow: Flow, saved: Pending, client, data, requirements: LoginRequirements,
               reason: Reason) -> GoLogin:
     pending_id = pending_requests.save(flow.services.store, saved)
     login = LoginRequest(
         return_to=f"/authorize/resume?pending={pending_id}", protocol=Protocol.OIDC,
         client_id=client.client_id, client_name=client.name, force_login=reason.fresh_login,
-        min_level=min_level, login_hint=data.get("login_hint"),
+        min_level=requirements.min_level, login_hint=data.get("login_hint"),
         first_factors=list(client.first_factors) if client.first_factors else None,
+        passkey_required=requirements.phishing_resistant,
     )
     return GoLogin(save_login_request(flow.services.store, login))
 

@@ -20,6 +20,10 @@ from keys.signing import TokenVerificationError
 
 RESPONSE_MODES = ("query", "fragment", "form_post")
 ACR_LEVELS = ("1", "2", "3")
+# OpenID Connect EAP ACR Values 1.0 §2 "phr": a phishing-resistant login (here, a passkey in
+# the session), as SAML's login.gov class. It says how the person logged in, not who they are.
+PHISHING_RESISTANT_ACR = "phr"
+ACR_VALUES = (*ACR_LEVELS, PHISHING_RESISTANT_ACR)
 # OIDC Core §3.1.2.1 sets no upper bound on max_age: beyond a century any value means the same
 # (up to 18 digits; a 5,000-digit one is refused before int() spends time on it).
 MAX_AGE_LIMIT = 100 * 366 * 86400
@@ -57,13 +61,25 @@ def max_age(raw: str | None) -> int | None:
 
 
 def requested_acr(raw: str | None) -> list[str]:
-    """The ``acr_values`` we know (levels 1-3); others are ignored (OIDC Core §3.1.2.1)."""
-    return [v for v in (raw or "").split() if v in ACR_LEVELS]
+    """The ``acr_values`` we know (levels 1-3, "phr"); others are ignored (OIDC Core
+    §3.1.2.1)."""
+    return [v for v in (raw or "").split() if v in ACR_VALUES]
+
+
+def requested_levels(requested: list[str]) -> list[int]:
+    return [int(v) for v in requested if v in ACR_LEVELS]
+
+
+def phishing_resistant_asked(requested: list[str]) -> bool:
+    """Only "phr" was asked for (any listed value would satisfy a list): a passkey must be
+    used."""
+    return bool(requested) and all(v == PHISHING_RESISTANT_ACR for v in requested)
 
 
 def acr(level: int, requested: list[str]) -> str:
-    """The session's level, or the highest requested level it satisfies (OIDC Core §2 acr)."""
-    met = [v for v in requested if int(v) <= level]
+    """The session's level, or the highest requested level it satisfies (OIDC Core §2 acr).
+    "phr" met is not an acr: the level stays, and ``amr`` shows the passkey (hwk or swk)."""
+    met = [v for v in requested if v in ACR_LEVELS and int(v) <= level]
     return max(met) if met else str(level)
 
 
