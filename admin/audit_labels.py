@@ -84,6 +84,35 @@ FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
+# The console's actions (ADMIN_ACTION "action") and the registry's (CLIENT_CHANGE "action").
+ACTIONS: dict[str, tuple[str, str]] = {
+    "client.register": ("注册应用", "client registered"), "register": ("注册", "registered"),
+    "client.update": ("修改应用", "client updated"), "update": ("修改", "updated"),
+    "client.disable": ("停用应用", "client disabled"), "disable": ("停用", "disabled"),
+    "client.enable": ("启用应用", "client enabled"), "enable": ("启用", "enabled"),
+    "client.rotate_secret": ("轮换应用密钥", "client secret rotated"),
+    "rotate_secret": ("轮换密钥", "secret rotated"), "delete": ("删除", "deleted"),
+    "saml.register": ("导入 SAML SP", "SAML SP registered"),
+    "saml.update": ("修改 SAML SP", "SAML SP updated"),
+    "saml.disable": ("停用 SAML SP", "SAML SP disabled"),
+    "saml.enable": ("启用 SAML SP", "SAML SP enabled"),
+    "key.rotate": ("轮换签名密钥", "signing key rotated"),
+    "account.unlock": ("解锁账号", "account unlocked"),
+    "account.force_logout": ("结束全部会话", "sessions ended"),
+    "account.revoke_authorisation": ("撤销经办人授权", "agent authorisation revoked"),
+    "account.reset_phone": ("重置手机号", "phone reset"),
+    "account.remove_second_factor": ("移除第二因素", "second factor removed"),
+    "admin.create": ("创建管理员", "administrator created"),
+    "role.grant": ("授予角色", "role granted"), "role.revoke": ("撤销角色", "role revoked"),
+    "audit.export": ("导出审计", "audit exported"), "export": ("导出", "exported"),
+    "directory.add": ("添加目录", "directory added"),
+    "directory.disable": ("停用目录", "directory disabled"),
+    "directory.enable": ("启用目录", "directory enabled"),
+    "directory.sync": ("目录同步", "directory synced"),
+    "directory.sync_request": ("请求目录同步", "directory sync requested"),
+}
+
+
 def pick(pair: tuple[str, str] | None, code: str, lang: str) -> str:
     if pair is None:
         return code
@@ -102,10 +131,14 @@ def field_label(name: str, lang: str = "zh") -> str:
     return pick(FIELDS.get(name), name, lang)
 
 
-def summary(detail: dict[str, Any] | None) -> str:
-    """One short line for the row: the action, reason or method, whichever the event has."""
+def summary(detail: dict[str, Any] | None, lang: str = "zh") -> str:
+    """One short line for the row: the action (in words), reason or method, whichever the
+    event has."""
     if not isinstance(detail, dict):
         return ""
+    action = detail.get("action")
+    if isinstance(action, str) and action in ACTIONS:
+        return pick(ACTIONS[action], action, lang)
     for key in ("action", "reason", "method", "kind", "role", "grant_type"):
         value = detail.get(key)
         if isinstance(value, str) and value:

@@ -55,7 +55,7 @@ def _labels() -> dict:
         "event_label": lambda code: audit_labels.event_label(code, lang),
         "outcome_label": lambda code: audit_labels.outcome_label(code, lang),
         "field_label": lambda name: audit_labels.field_label(name, lang),
-        "summary": audit_labels.summary,
+        "summary": lambda detail: audit_labels.summary(detail, lang),
     }
 
 

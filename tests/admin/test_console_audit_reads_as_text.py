@@ -54,6 +54,7 @@ def test_the_detail_page_shows_labelled_fields_and_before_after_side_by_side(
     row = client.get("/admin/audit?type=admin.action").get_data(as_text=True)
     link = f"/admin/audit/{event_id}?type=admin.action"
     assert f'href="{link}"' in row  # the detail keeps the filter, to come back to it
+    assert "管理操作 修改应用" in " ".join(_text(row).split())  # the action in words too
     page = client.get(link).get_data(as_text=True)
     assert "坏的回调地址" in page and "\\u574f" not in page  # Chinese as text, no escapes
     assert "原因" in page and "涉及账号" in page and citizen.username in page
