@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from federation.contract import SourceRefused
 from federation.linking import accounts_linked
-from federation.upstream_sessions import forget, upstream_of
+from federation.upstream_sessions import forget, logout_hint, upstream_of
 from federation.upstreams import build, enabled_upstream
 from idp.audit import Actor
 from idp.sso.logout import end_session
@@ -29,14 +29,15 @@ JTI_SECONDS = 15 * 60  # longer than a logout token is accepted (id_token.MAX_AG
 def frontchannel_urls(services: Services, session: SsoSession) -> list[str]:
     """The upstream's RP-initiated logout URL for the logout page to load, if it offers one."""
     kept = upstream_of(services, session.sid)
-    if not kept or not kept.get("id_token"):
+    hint = logout_hint(services, kept) if kept else None
+    if not hint:
         return []
     try:
         source = build(services, enabled_upstream(services, kept["source"]))
     except SourceRefused:
         return []
     url_of = getattr(source, "end_session_url", None)
-    url = url_of(kept["id_token"]) if url_of else None
+    url = url_of(hint) if url_of else None
     return [url] if url else []
 
 

@@ -6,8 +6,14 @@ from __future__ import annotations
 import json
 
 import requests
-from conftest import USERNAME, next_upstream_person
-from upstream_helpers import RP_REDIRECT, UPSTREAM_CLIENT_ID, UPSTREAM_SECRET, walk
+from upstream_helpers import (
+    RP_REDIRECT,
+    UPSTREAM_CLIENT_ID,
+    UPSTREAM_SECRET,
+    USERNAME,
+    next_upstream_person,
+    walk,
+)
 
 from federation.linking import links_of
 from idp.accounts.service import find_person_by_username

@@ -7,8 +7,14 @@ from __future__ import annotations
 import json
 
 import requests
-from conftest import USERNAME, next_upstream_person, start_upstream
-from upstream_helpers import RP_REDIRECT, UPSTREAM_CLIENT_ID, walk
+from upstream_helpers import (
+    RP_REDIRECT,
+    UPSTREAM_CLIENT_ID,
+    USERNAME,
+    next_upstream_person,
+    start_upstream,
+    walk,
+)
 
 from federation.linking import links_of
 from federation.oidc import discovery

@@ -13,9 +13,17 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from conftest import PASSWORD, USERNAME, next_upstream_person
-from test_upstream_login import login_through_upstream
-from upstream_helpers import RP_REDIRECT, UPSTREAM_CLIENT_ID, events, post_form, walk
+from upstream_helpers import (
+    PASSWORD,
+    RP_REDIRECT,
+    UPSTREAM_CLIENT_ID,
+    USERNAME,
+    events,
+    login_through_upstream,
+    next_upstream_person,
+    post_form,
+    walk,
+)
 
 from clients.registry import register_client
 from federation.contract import SourceKind

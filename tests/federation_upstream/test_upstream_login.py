@@ -6,21 +6,20 @@ by a name or phone."""
 from __future__ import annotations
 
 import requests
-from conftest import ID_NUMBER, USERNAME, next_upstream_person
-from upstream_helpers import RP_REDIRECT, SECOND_RP_REDIRECT, events, post_form, walk
+from upstream_helpers import (
+    ID_NUMBER,
+    RP_REDIRECT,
+    SECOND_RP_REDIRECT,
+    USERNAME,
+    events,
+    login_through_upstream,
+    next_upstream_person,
+    post_form,
+    walk,
+)
 
 from federation.linking import links_of
 from idp.accounts.service import find_person_by_id_number, find_person_by_username
-
-
-def login_through_upstream(base: str, rp, browser: requests.Session) -> requests.Response:
-    """From the relying party's /authorize, through the login page's button, to wherever the
-    flow stops (the relying party's redirect URI, or a page)."""
-    page = walk(browser, rp.authorize_url(base), stop=(RP_REDIRECT,))
-    assert "国家政务服务平台" in page.text
-    login_id = page.url.split("login=")[1].split("&")[0]
-    return walk(browser, f"{base}/federation/gov/start?login={login_id}",
-                stop=(RP_REDIRECT, SECOND_RP_REDIRECT))
 
 
 def test_a_citizen_lands_in_their_own_account_by_id_number_and_roams(live, upstream, rp,

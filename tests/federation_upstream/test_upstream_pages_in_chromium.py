@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import next_upstream_person
-from upstream_helpers import RP_REDIRECT
+from upstream_helpers import RP_REDIRECT, next_upstream_person
 
 pytestmark = pytest.mark.browser
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
