@@ -72,6 +72,7 @@ def test_the_audit_page_with_eighty_events_is_short_and_its_detail_reads_as_fiel
     text = page.inner_text("table.audit")
     assert "签发令牌" in text and "登录" in text and "失败" in text and citizen.id not in text
     height = page.evaluate("document.body.scrollHeight")
+    print(f"audit page, 50 of 80 events, {SIZES[size]['width']} px wide: {height} px tall")
     page.screenshot(path=str(shots / f"audit-{size}.png"), full_page=True)
     page.locator("tr.audit-row").first.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / f"audit-{size}-rows.png"))
