@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from machine import machine
 from sqlalchemy import create_engine, text
 
 from idp.audit.formats import jsonl_lines
@@ -55,15 +55,6 @@ FROM generate_series(1::bigint, :n) AS g
 """  # noqa: S608 - constants only
 
 
-def machine() -> str:
-    model = "unknown cpu"
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            model = next(line.split(":", 1)[1].strip() for line in cpuinfo
-                         if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
 def load(db: Database, n: int) -> None:

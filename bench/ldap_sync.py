@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import base64
 import os
-import platform
 import secrets
 import shutil
 import socket
@@ -25,6 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from machine import machine
 
 from federation.directories import DirectorySpec, add_directory  # noqa: E402
 from federation.ldap.config import LdapConfig  # noqa: E402
@@ -43,15 +44,6 @@ GROUPS = 300
 PAGE = 1000
 
 
-def machine() -> str:
-    model = "unknown cpu"
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            model = next(line.split(":", 1)[1].strip() for line in cpuinfo
-                         if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
 def free_port() -> int:

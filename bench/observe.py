@@ -16,7 +16,6 @@ import argparse
 import base64
 import logging
 import os
-import platform
 import secrets
 import subprocess
 import sys
@@ -24,16 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def machine() -> str:
-    model = "unknown cpu"
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            model = next(line.split(":", 1)[1].strip() for line in cpuinfo
-                         if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+from machine import machine
 
 
 def _bare(environ, start_response):

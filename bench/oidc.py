@@ -25,7 +25,6 @@ import argparse
 import base64
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -38,6 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "bench" / "node"
@@ -84,12 +84,6 @@ def server_cpu(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def machine() -> str:
-    model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor())
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, node {node}"
 
 
 # -- Yiwang ----------------------------------------------------------------------------------
@@ -249,7 +243,7 @@ def main() -> None:
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR,
                        check=True)
     workdir = Path(tempfile.mkdtemp(prefix="yiwang-bench-"))
-    print(f"machine: {machine()}")
+    print(f"machine: {machine(node=True)}")
     print(f"load: {args.seconds:g} s per scenario, {args.concurrency} concurrent requests from "
           f"one node process; Yiwang: idp serve --workers 1 --threads {THREADS} "
           f"--no-access-log, default settings (SQLite); node oidc-provider: one process, "

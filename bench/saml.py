@@ -18,7 +18,6 @@ import argparse
 import base64
 import json
 import os
-import platform
 import re
 import secrets
 import subprocess
@@ -32,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 IDP = str(ROOT / ".venv" / "bin" / "idp")
@@ -41,11 +41,6 @@ ACS = "http://127.0.0.1:9/bench-sp/acs"
 SERVER_CORE, LOAD_CORE = 1, 0
 
 
-def machine() -> str:
-    model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor())
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def sp_metadata(cert_pem: str) -> str:

@@ -31,7 +31,6 @@ import base64
 import hashlib
 import json
 import os
-import platform
 import random
 import re
 import secrets
@@ -48,6 +47,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "bench" / "node"
@@ -510,13 +510,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip()
-                  for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    return (f"{model}, {os.cpu_count()} cores, {memory} GiB, Python {platform.python_version()},"
-            " PostgreSQL and Redis on the same machine")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import secrets
 import sys
 import tempfile
@@ -25,21 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "store_cluster"))
 
+from machine import machine  # noqa: E402
 from redis_topologies import Cluster, Node, SentinelSet, free_ports  # noqa: E402
 
 from idp.store import StoreUnavailable  # noqa: E402
 from idp.store.redis_store import RedisStore  # noqa: E402
-
-
-def machine() -> str:
-    model = "unknown cpu"
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            model = next(line.split(":", 1)[1].strip() for line in cpuinfo
-                         if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
 def per_call_us(store: RedisStore, calls: int) -> dict[str, tuple[float, float]]:
