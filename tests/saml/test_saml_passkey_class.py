@@ -7,11 +7,15 @@ person's passkey is held in Python (tests/passkeys)."""
 from __future__ import annotations
 
 import re
+import time
 
+import pyotp
 from saml2.saml import AuthnContextClassRef
 from saml2.samlp import RequestedAuthnContext
 from saml_helpers import form_of, status_seen_by
 
+from idp.audit import SYSTEM_ACTOR
+from idp.authn.totp import begin_enrolment, confirm_enrolment
 from idp.saml.constants import PHISHING_RESISTANT
 from idp.sso.session import COOKIE_NAME
 from tests.passkeys.passkey_helpers import SoftwareAuthenticator
@@ -87,3 +91,21 @@ def test_nothing_is_better_than_the_passkey_class(pysaml2_sp, browser, signed_in
     sp = pysaml2_sp()
     url = sp.login_url(requested_authn_context=_asks_for_a_passkey("better"))
     assert status_seen_by(sp, form_of(browser.get(url))[1]) == "StatusNoAuthnContext"
+
+
+def test_an_authenticator_code_does_not_stand_in_for_the_passkey(
+        pysaml2_sp, browser, signed_in, svc):
+    session = signed_in(level=2, amr=["pwd"])
+    SoftwareAuthenticator().register(svc, session.account_id)
+    secret = begin_enrolment(svc, session.account_id, "alice").secret
+    earlier = time.time() - 60
+    confirm_enrolment(svc, session.account_id, pyotp.TOTP(secret).at(earlier), SYSTEM_ACTOR,
+                      now=earlier)
+    sp = pysaml2_sp()
+    page = browser.get(sp.login_url(requested_authn_context=_asks_for_a_passkey()))
+    assert page.url.endswith("/login/otp") and 'name="code"' not in page.text
+    # The code posted anyway (a relayed one, say) logs in, but does not answer the SP.
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    after = browser.post("/login/otp", {"csrf_token": csrf, "code": pyotp.TOTP(secret).now()})
+    assert "/login/level" in after.url and "通行密钥" in after.text
+    assert 'id="saml-post"' not in after.text
