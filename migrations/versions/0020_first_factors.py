@@ -1,5 +1,5 @@
-"""Relying parties list the first factors they accept (issue 13): password, sms, passkey, scan.
-Every existing OIDC client and SAML SP keeps accepting every one.
+"""Relying parties list the first factors they accept (issue 13): password, sms, passkey, scan,
+upstream (issue 15). Every existing OIDC client and SAML SP keeps accepting every one.
 
 Revision ID: 0020_first_factors
 Revises: 0018_account_classes
@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 TABLES = ("oidc_clients", "saml_service_providers")
-EVERY_FACTOR = '\'["password", "sms", "passkey", "scan"]\''
+EVERY_FACTOR = '\'["password", "sms", "passkey", "scan", "upstream"]\''
 
 
 def upgrade() -> None:
