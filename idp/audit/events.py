@@ -24,7 +24,9 @@ class EventType(StrEnum):
     # "passkey_id"; a refusal's "reason": "no_challenge" (expired or replayed),
     # "unknown_credential", "other_account", "origin", "rp_id", "challenge", "user_presence",
     # "user_verification", "signature", "user_handle", "sign_count_regression" (with
-    # "stored" and "received"), "disabled" or "invalid"
+    # "stored" and "received"), "disabled", "locked" or "delayed" (the account's or the
+    # address's lockout, with "scope") or "invalid"; a passkey in the forgot-password step adds
+    # "purpose": "password_reset"
     LOCKOUT = "lockout"  # account or IP temporarily locked; detail: {"scope", "until"}
     # Scan to log in (idp/authn/scan_login.py). detail: {"action": "shown"|"scanned"|
     # "confirmed"|"denied"|"expired"|"used"|"refused", "request" (its id), "reason" on refusal};
