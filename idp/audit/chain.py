@@ -31,6 +31,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     bindparam,
+    cast,
     func,
     insert,
     select,
@@ -150,27 +151,78 @@ def _insert_advancing(
     session.add(event)
 
 
-def append_many(conn: Connection, events: list[Any]) -> None:
+def append_many(
+    conn: Connection, events: list[Any], head: tuple[date, int, str] | None = None
+) -> tuple[date, int, str]:
     """Link ``events`` (in order, ``at`` set) into their days' chains and insert them, in the
     caller's write transaction on ``conn`` and holding nothing else of the chain: one lock and
-    one head update per day however many events (group commit, ``idp.audit.group``)."""
+    one head update per day however many events (group commit, ``idp.audit.group``).
+
+    ``head`` is the (day, lane, last hash) this writer's previous batch committed: the batch
+    first tries to extend that lane without reading it, the head's UPDATE guarded by that hash,
+    so a lane another writer (node) moved meanwhile is never forked, only read and locked as
+    usual. Returns the head this batch leaves, for the next one once committed."""
     for day, group in groupby(events, key=lambda event: as_utc(event.at).date()):
         batch = list(group)
+        if head is not None and head[0] == day and _extend_known(conn, day, head, batch):
+            head = (day, head[1], batch[-1].hash)
+            continue
         row = _claim_free(conn, day)
-        lane, prev = row.lane, row.last_hash
-        for event in batch:
-            event.lane, event.prev_hash = lane, prev
-            event.hash = prev = event_hash(vars_of(event))
-        advance = {"d": day, "l": lane, "h": prev, "n": len(batch)}
+        lane, last = _link(batch, row.lane, row.last_hash)
+        advance = {"d": day, "l": lane, "h": last, "n": len(batch)}
         # PostgreSQL moves the head in the last insert's statement (one round trip fewer).
         postgres = conn.dialect.name == "postgresql"
         if not postgres:
             conn.execute(_ADVANCE_BY, advance)
         table = type(batch[0]).__table__
         for n, event in enumerate(batch, 1):  # one by one: ids are drawn in chain order
-            last = postgres and n == len(batch)
-            params = _params(event) | advance if last else _params(event)
-            conn.execute(_batch_insert(table, last), params)
+            last_one = postgres and n == len(batch)
+            params = _params(event) | advance if last_one else _params(event)
+            conn.execute(_batch_insert(table, last_one), params)
+        head = (day, lane, last)
+    return head
+
+
+def _link(batch: list[Any], lane: int, prev: str) -> tuple[int, str]:
+    for event in batch:
+        event.lane, event.prev_hash = lane, prev
+        event.hash = prev = event_hash(vars_of(event))
+    return lane, prev
+
+
+def _extend_known(conn: Connection, day: date, head: tuple[date, int, str], batch: list) -> bool:
+    """Append ``batch`` to the lane ``head`` names if its last hash is still ``head``'s: the head
+    moves only on that condition (the row lock then held until commit, as a claimed lane's), so
+    ids still follow chain order. False, having written nothing, if the lane moved on."""
+    lane, last = _link(batch, head[1], head[2])
+    advance = {"d": day, "l": lane, "h": last, "n": len(batch), "p": head[2]}
+    table = type(batch[0]).__table__
+    if conn.dialect.name == "postgresql":  # the guarded advance and the first insert: one trip
+        first = conn.execute(_guarded_insert(table), _params(batch[0]) | advance).first()
+        if first is None:
+            return False
+        rest = batch[1:]
+    else:
+        if conn.execute(_ADVANCE_IF, advance).rowcount != 1:
+            return False
+        rest = batch
+    for event in rest:
+        conn.execute(_batch_insert(table, False), _params(event))
+    return True
+
+
+def _guarded_insert(table: Any) -> Any:
+    """INSERT ... SELECT ... FROM (the guarded head advance): no row when the lane moved on."""
+    statement = _INSERT_ADVANCING.get((table, "guarded"))
+    if statement is None:
+        columns = [c for c in table.columns if c.name != "id"]
+        advance = _ADVANCE_IF.returning(_HEADS.c.lane).cte("advance")
+        values = select(*[cast(bindparam(f"e_{c.name}", type_=c.type), c.type)
+                          for c in columns]).select_from(advance)
+        statement = insert(table).from_select([c.name for c in columns], values) \
+            .returning(table.c.id)
+        _INSERT_ADVANCING[(table, "guarded")] = statement
+    return statement
 
 
 def _batch_insert(table: Any, advancing: bool) -> Any:
@@ -186,8 +238,11 @@ def _batch_insert(table: Any, advancing: bool) -> Any:
 
 
 def _params(event: Any) -> dict[str, Any]:
-    table = type(event).__table__
-    params = {f"e_{c.name}": getattr(event, c.name) for c in table.columns if c.name != "id"}
+    names = _PARAM_NAMES.get(type(event))
+    if names is None:
+        names = _PARAM_NAMES[type(event)] = [
+            (f"e_{c.name}", c.name) for c in type(event).__table__.columns if c.name != "id"]
+    params = {param: getattr(event, name) for param, name in names}
     if params["e_detail"] is None:
         params["e_detail"] = {}
     return params
@@ -234,6 +289,7 @@ _LOCK_LANE = (
     .where(_HEADS.c.day == bindparam("d"), _HEADS.c.lane == bindparam("l")).with_for_update()
 )
 _INSERT_ADVANCING: dict[Any, Any] = {}
+_PARAM_NAMES: dict[type, list[tuple[str, str]]] = {}
 _ADVANCE = (
     update(_HEADS).where(_HEADS.c.day == bindparam("d"), _HEADS.c.lane == bindparam("l"))
     .values(last_hash=bindparam("h"), count=_HEADS.c.count + 1)
@@ -242,6 +298,7 @@ _ADVANCE_BY = (
     update(_HEADS).where(_HEADS.c.day == bindparam("d"), _HEADS.c.lane == bindparam("l"))
     .values(last_hash=bindparam("h"), count=_HEADS.c.count + bindparam("n"))
 )
+_ADVANCE_IF = _ADVANCE_BY.where(_HEADS.c.last_hash == bindparam("p"))
 
 
 def _first_free(conn: Connection, day: date):

@@ -19,7 +19,7 @@ from typing import Any
 
 from idp.audit import chain, counted
 from idp.audit.events import EventType, Outcome
-from idp.audit.record import Actor, new_event
+from idp.audit.record import Actor, new_pending_event
 from idp.db import Database, is_unavailable, utcnow
 from idp.metrics import audit_queue_depth
 
@@ -45,6 +45,9 @@ class GroupCommit:
         self._queue: list[_Ticket] = []
         self._queue_lock = threading.Lock()
         self._writer = threading.Lock()
+        # Where the last committed batch left its chain (day, lane, hash): the next batch
+        # extends it without reading it first (chain.append_many guards it). Writer's only.
+        self._head: tuple[Any, int, str] | None = None
 
     def record(
         self, type: EventType, outcome: Outcome = Outcome.SUCCESS, *,
@@ -53,8 +56,8 @@ class GroupCommit:
     ) -> None:
         """Write one event (``record``'s arguments, no session); returns once it is committed,
         raises AuditWriteError if it could not be."""
-        ticket = _Ticket(new_event(type, outcome, actor=actor, account_id=account_id,
-                                   username=username, client_id=client_id, **detail))
+        ticket = _Ticket(new_pending_event(type, outcome, actor=actor, account_id=account_id,
+                                           username=username, client_id=client_id, **detail))
         with self._queue_lock:  # stamped in queue order, so a batch is in time order too
             ticket.event.at = utcnow()
             self._queue.append(ticket)
@@ -71,8 +74,10 @@ class GroupCommit:
     def _write(self, batch: list[_Ticket]) -> None:
         error: BaseException | None = None
         try:
+            self._head, head = None, self._head  # kept again only once committed
             with self._db.write() as conn:
-                chain.append_many(conn, [ticket.event for ticket in batch])
+                head = chain.append_many(conn, [ticket.event for ticket in batch], head)
+            self._head = head
         except BaseException as exc:  # every waiter of the batch learns it failed
             error = exc
             if not isinstance(exc, Exception):
