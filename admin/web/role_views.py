@@ -30,8 +30,17 @@ def admin_create(admin):
     return _act(admin, lambda: administrators.create_admin(
         services(), admin, username=values.get("username", ""), name=values.get("name", ""),
         password=values.get("password", ""), reason=values.get("reason")),
-        t("已创建管理员账号；首次登录须修改密码并绑定动态口令。",
-          "Administrator created: they change the password and enrol TOTP at first sign-in."))
+        _created(values.get("username", "")))
+
+
+def _created(username: str) -> str:
+    # What the security administrator hands over next: who, where, and what happens there.
+    address = url_for("admin.login", _external=True)
+    return t(f"已创建管理员账号 {username}。请将用户名、初始密码和控制台地址 {address} "
+             "告知本人：首次登录须修改密码并绑定验证器，然后在此授予其角色。",
+             f"Administrator {username} created. Give them the username, the initial password "
+             f"and the console's address {address}: at first sign-in they change the password "
+             "and enrol an authenticator app. Grant their role here.")
 
 
 @bp.post("/roles/grant")

@@ -64,12 +64,12 @@ def _bootstrap_password(log: Path) -> str:
     return [line for line in lines if line and not line.startswith("#")][0].strip()
 
 
-def _first_sign_in(page, base: str, username: str, password: str, new_password: str,
+def _first_sign_in(page, address: str, username: str, password: str, new_password: str,
                    folder: Path, who: str) -> str:
     """A brand-new administrator's first console sign-in: password, the forced change, the
     authenticator app (secret typed from the page's text), recovery codes, the console.
     Returns the TOTP secret."""
-    page.goto(base + "/admin/login")
+    page.goto(address)
     _shoot(page, folder, f"{who}-1-login")
     page.fill("#username", username)
     page.fill("#password", password)
@@ -97,18 +97,22 @@ def _first_sign_in(page, base: str, username: str, password: str, new_password: 
     return secret
 
 
-def _create_and_grant(page, username: str, name: str, password: str, role: str) -> None:
+def _create_and_grant(page, username: str, name: str, password: str, role: str) -> str:
+    """Make the account and grant its duty; returns the sign-in address the page hands over."""
     page.fill("#new-username", username)
     page.fill("#new-name", name)
     page.fill("#new-password", password)
     page.fill("#reason-create", "首次使用：三员分立")
     page.click("main form[action$='/roles/accounts'] button[type=submit]")
-    assert "已创建管理员账号" in page.inner_text("main")
+    told = page.inner_text("main .flash")
+    assert f"已创建管理员账号 {username}" in told and "绑定验证器" in told
+    address = re.search(r"控制台地址 (\S+)", told).group(1)
     page.fill("#grant-username", username)
     page.select_option("#grant-role", role)
     page.fill("#reason-grant", "首次使用：三员分立")
     page.click("#grant-form button[type=submit]")
     assert "已授予" in page.inner_text("main")
+    return address
 
 
 def test_a_new_administrator_goes_from_make_run_to_a_working_relying_party_in_the_console(
@@ -119,15 +123,18 @@ def test_a_new_administrator_goes_from_make_run_to_a_working_relying_party_in_th
 
     # 1. The bootstrap security administrator: first sign-in, then the dashboard's checklist.
     security = chromium.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    _first_sign_in(security, base, "admin", password, SECURITY_PASSWORD, shots, "security")
+    _first_sign_in(security, base + "/admin/login", "admin", password, SECURITY_PASSWORD, shots,
+                   "security")
     checklist = security.inner_text("#first-run")
     assert "系统管理员：尚无人担任" in checklist and "安全管理员：admin" in checklist
+    assert base + "/admin/login" in checklist  # where the other two will sign in
     _shoot(security, shots, "security-6-dashboard-checklist")
 
     # 2. Two other people, made and granted their duty on 管理员 (/admin/roles).
     security.click("#first-run a:has-text('创建管理员并分配角色')")
     security.wait_for_url("**/admin/roles")
-    _create_and_grant(security, "sysop", "王系统", SYSTEM_FIRST, "system_admin")
+    console = _create_and_grant(security, "sysop", "王系统", SYSTEM_FIRST, "system_admin")
+    assert console == base + "/admin/login"
     _create_and_grant(security, "auditor", "李审计", AUDIT_FIRST, "audit_admin")
     holders = security.inner_text("#holders")
     assert "sysop" in holders and "auditor" in holders
@@ -138,7 +145,7 @@ def test_a_new_administrator_goes_from_make_run_to_a_working_relying_party_in_th
 
     # 3. The system administrator, in another browser: first sign-in, then 应用接入.
     system = chromium.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    _first_sign_in(system, base, "sysop", SYSTEM_FIRST, SYSTEM_PASSWORD, shots, "system")
+    _first_sign_in(system, console, "sysop", SYSTEM_FIRST, SYSTEM_PASSWORD, shots, "system")
     _shoot(system, shots, "system-6-console")
     system.click("nav.admin-nav >> text=应用接入")
     _shoot(system, shots, "system-7-relying-parties")
