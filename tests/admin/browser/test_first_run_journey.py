@@ -123,7 +123,7 @@ def test_a_new_administrator_goes_from_make_run_to_a_working_relying_party_in_th
 
     # 1. The bootstrap security administrator: first sign-in, then the dashboard's checklist.
     security = chromium.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-    _first_sign_in(security, base + "/admin/login", "admin", password, SECURITY_PASSWORD, shots,
+    _first_sign_in(security, base + "/admin", "admin", password, SECURITY_PASSWORD, shots,
                    "security")
     checklist = security.inner_text("#first-run")
     assert "系统管理员：尚无人担任" in checklist and "安全管理员：admin" in checklist
