@@ -3,7 +3,8 @@ bootstrap security administrator reads the one-time password where the server sa
 signs in, changes it, enrols an authenticator app, makes a system and an audit administrator
 on 管理员; the system administrator does the same first sign-in and registers an OIDC relying
 party on 应用接入; a citizen then logs in to it with a real code flow (Authlib) that ends with
-a verified ID token. Screenshots of each step at 1280 and 390 px go to test-output/first_run/."""
+a verified ID token; the audit administrator signs in the same way and reads it all on 审计.
+Screenshots of each step at 1280 and 390 px go to test-output/first_run/."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SECURITY_PASSWORD = "Officer-Secure-2026!"
 SYSTEM_FIRST, SYSTEM_PASSWORD = "Temporary-Pass-2026!", "Registrar-Own-2026!"
-AUDIT_FIRST = "Temporary-Pass-2027!"
+AUDIT_FIRST, AUDITOR_PASSWORD = "Temporary-Pass-2027!", "Reader-Own-2026!"
 CITIZEN_PASSWORD = "citizen-pass-123"
 
 
@@ -97,7 +98,8 @@ def _first_sign_in(page, address: str, username: str, password: str, new_passwor
     return secret
 
 
-def _create_and_grant(page, username: str, name: str, password: str, role: str) -> str:
+def _create_and_grant(page, username: str, name: str, password: str, role: str,
+                      folder: Path) -> str:
     """Make the account and grant its duty; returns the sign-in address the page hands over."""
     page.fill("#new-username", username)
     page.fill("#new-name", name)
@@ -107,6 +109,7 @@ def _create_and_grant(page, username: str, name: str, password: str, role: str) 
     told = page.inner_text("main .flash")
     assert f"已创建管理员账号 {username}" in told and "绑定验证器" in told
     address = re.search(r"控制台地址 (\S+)", told).group(1)
+    _shoot(page, folder, f"security-7-created-{username}")
     page.fill("#grant-username", username)
     page.select_option("#grant-role", role)
     page.fill("#reason-grant", "首次使用：三员分立")
@@ -133,15 +136,16 @@ def test_a_new_administrator_goes_from_make_run_to_a_working_relying_party_in_th
     # 2. Two other people, made and granted their duty on 管理员 (/admin/roles).
     security.click("#first-run a:has-text('创建管理员并分配角色')")
     security.wait_for_url("**/admin/roles")
-    console = _create_and_grant(security, "sysop", "王系统", SYSTEM_FIRST, "system_admin")
+    console = _create_and_grant(security, "sysop", "王系统", SYSTEM_FIRST, "system_admin",
+                                shots)
     assert console == base + "/admin/login"
-    _create_and_grant(security, "auditor", "李审计", AUDIT_FIRST, "audit_admin")
+    _create_and_grant(security, "auditor", "李审计", AUDIT_FIRST, "audit_admin", shots)
     holders = security.inner_text("#holders")
     assert "sysop" in holders and "auditor" in holders
-    _shoot(security, shots, "security-7-roles")
+    _shoot(security, shots, "security-8-roles")
     security.click("nav.admin-nav >> text=概览")
     assert security.locator("#first-run").count() == 0  # three duties, three people
-    _shoot(security, shots, "security-8-dashboard-done")
+    _shoot(security, shots, "security-9-dashboard-done")
 
     # 3. The system administrator, in another browser: first sign-in, then 应用接入.
     system = chromium.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
@@ -200,6 +204,16 @@ def test_a_new_administrator_goes_from_make_run_to_a_working_relying_party_in_th
     profile = rp.get(discovery["userinfo_endpoint"], timeout=10).json()
     assert profile["sub"] == claims["sub"] and profile["name"] == "张三"
 
-    # 5. The checklist is gone for the security administrator, and stays gone.
+    # 5. The third person, the auditor, signs in the same way and finds the registration.
+    auditor = chromium.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    _first_sign_in(auditor, console, "auditor", AUDIT_FIRST, AUDITOR_PASSWORD, shots, "audit")
+    auditor.click("nav.admin-nav >> text=概览")
+    assert auditor.locator("#first-run").count() == 0
+    auditor.click("nav.admin-nav >> text=审计")
+    auditor.fill("#client_id", client_id)
+    auditor.click(".filter-submit button")
+    events = auditor.inner_text("table.audit")
+    assert "应用接入变更" in events and "sysop" in events and "zhangsan" in events
+    _shoot(auditor, shots, "audit-6-registration-in-the-audit")
     security.reload()
-    assert security.locator("#first-run").count() == 0
+    assert security.locator("#first-run").count() == 0  # three duties, three people, for good
