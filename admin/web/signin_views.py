@@ -77,7 +77,11 @@ def _enter(account_id: str, target: str | None):
             record(db, EventType.ADMIN_ACTION, Outcome.FAILURE, actor=actor(),
                    account_id=account_id, action="console.signin", reason="no_admin_role")
         session.pop(console.ATTEMPT, None)
-        return render_error(403, t("此账号没有管理员角色。", "This account holds no admin role."))
+        # Often a new administrator signing in before their role is granted: say who grants it.
+        return render_error(403, t(
+            "此账号没有管理员角色：请安全管理员在“管理员”页面授予角色后再登录。",
+            "This account holds no admin role: the security administrator grants one on the "
+            "Administrators page; then sign in again."))
     console.start(person.id, person.username)
     with svc.db.begin() as db:
         record_action(db, Admin(person.id, person.username, grants, actor()), "console.signin",

@@ -75,6 +75,7 @@ def test_a_citizen_with_totp_but_no_admin_role_is_refused(live, make_admin):
     done = browser.post(base + "/login/otp", data={
         "csrf_token": _csrf(otp_page.text), "code": pyotp.TOTP(secret).now()})
     assert done.status_code == 403
+    assert "请安全管理员在“管理员”页面授予角色" in done.text  # who can fix it, and where
     assert browser.get(base + "/admin/api/me").status_code == 401
 
 
