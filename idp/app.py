@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     errors.init_app(app)
     _register_blueprints(app)
     metrics.init_app(app, settings)
-    # Last, so it wraps everything: request id, latency, access line (README "Monitoring").
+    # Last, so it wraps everything: request id, latency, access line
+    # (docs/operating.md "Monitoring").
     observe.init_app(app, measure=bool(settings.metrics_token or settings.metrics_bind),
                      access_lines=settings.log_format == "json")
     _start_directory_sync(app)

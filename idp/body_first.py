@@ -9,7 +9,7 @@ that (``idp.server.BODY_WAITERS``), and those extra ones only wait for bodies, w
 
 The read itself is not bounded here: granian reads the body in the thread that asked, and a
 read moved to a helper thread and abandoned on a deadline hangs its worker. A balancer in front
-bounds it (HAProxy ``timeout http-request``, README: Production).
+bounds it (HAProxy ``timeout http-request``, docs/operating.md: Production).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What ``/metrics`` counts (Prometheus, prometheus-client), for every layer to report into.
 
-Every name and label is listed in the README ("Monitoring"). Labels take values from closed
+Every name and label is listed in docs/operating.md ("Monitoring"). Labels take values from closed
 sets (doors, methods, grant types, Flask rules, registered clients, configured directories),
 never from free text such as a raw path, so the number of series stays bounded.
 

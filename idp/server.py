@@ -55,7 +55,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
     prepare(settings)  # schema, KEK check and first-start admin, before any worker forks
     warning = persistence_warning(settings)  # SSO sessions must survive a Redis restart
     if warning:
-        log.warning("%s (README: Production)", warning)
+        log.warning("%s (docs/operating.md: Production)", warning)
     workers = options.workers or machine_cores()
     if options.server == "granian":
         _serve_granian(settings, options, workers)

@@ -1,6 +1,6 @@
 """The one settings object, loaded once from ``IDP_*`` environment variables.
 
-Every field documents itself here; the README's table is generated from the same names.
+Every field documents itself here; docs/operating.md's table is generated from the same names.
 Secrets may be given as ``IDP_X_FILE`` pointing at a file instead of ``IDP_X``.
 """
 
@@ -29,8 +29,8 @@ class Settings:
     # SQLAlchemy URL; default is SQLite at <data_dir>/yiwang.db.
     database_url: str = ""
     # Redis URL for the ephemeral Store; empty keeps it in the SQL database. One server
-    # (redis://), a Cluster (redis+cluster://) or Sentinel (redis+sentinel://): README
-    # "Production" and idp/store/redis_urls.py.
+    # (redis://), a Cluster (redis+cluster://) or Sentinel (redis+sentinel://):
+    # docs/operating.md "Production" and idp/store/redis_urls.py.
     redis_url: str = ""
     # Prefix of every Store key (lets several deployments or tests share one Redis).
     store_prefix: str = "yiwang:"
@@ -80,9 +80,9 @@ class Settings:
     # and the polling interval a device is given (each slow_down adds 5 seconds to it).
     device_code_seconds: int = 600
     device_poll_interval_seconds: int = 5
-    # Outages (README "Production"): the longest one Redis command may wait to connect or to
-    # be answered, and one SQL statement may run (PostgreSQL's statement_timeout; the client
-    # gives up on a server that answers nothing at all one second later). Past them the
+    # Outages (docs/operating.md "Production"): the longest one Redis command may wait to
+    # connect or to be answered, and one SQL statement may run (PostgreSQL's statement_timeout;
+    # the client gives up on a server that answers nothing at all one second later). Past them the
     # request answers 503 (idp/web/errors.py), so a hung backend never holds a worker long.
     redis_timeout_seconds: int = 2
     db_timeout_seconds: int = 5
@@ -142,9 +142,10 @@ class Settings:
     ldap_sync_interval_seconds: int = 0
     ldap_full_sync_interval_seconds: int = 0
 
-    # Operating it (README "Monitoring"). /metrics (Prometheus) is off unless a bearer token
-    # guards it (a secret: use IDP_METRICS_TOKEN_FILE) or `idp serve` gives it an address of
-    # its own (host:port, not published by the balancer); both: that address, with the token.
+    # Operating it (docs/operating.md "Monitoring"). /metrics (Prometheus) is off unless a
+    # bearer token guards it (a secret: use IDP_METRICS_TOKEN_FILE) or `idp serve` gives it an
+    # address of its own (host:port, not published by the balancer); both: that address, with
+    # the token.
     # Logs: "text", or "json" for one object per line with each request's id.
     metrics_token: str = ""  # noqa: S105 - empty: no token
     metrics_bind: str = ""

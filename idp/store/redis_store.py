@@ -113,8 +113,9 @@ class RedisStore:
             self._client.close()
 
     def persistence_warning(self) -> str | None:
-        """Why entries would not survive a restart of this Redis (README "Production"), or
-        None when its append-only file is on. On a Cluster every master is asked."""
+        """Why entries would not survive a restart of this Redis (docs/operating.md
+        "Production"), or None when its append-only file is on. On a Cluster every master is
+        asked."""
         try:
             configs = self._persistence_configs()
         except redis.ResponseError as exc:  # NOPERM, or CONFIG renamed away (managed Redis)

@@ -2,10 +2,10 @@
 
 ``Node`` runs `idp serve` (whatever server the CLI uses) in a process group of its own, so a
 test can ``kill -9`` the whole node at once as a crashed machine would be. ``Balancer`` writes
-the haproxy.cfg that README "Production" shows (health check on ``/readyz``, failed connects
-redispatched to the other node), runs it in the foreground and reads its state through the
-stats socket. Every response through it names the node that served it (``X-Served-By``), and a
-request may pick its node with the ``X-Pin-Node`` header, as sticky sessions would.
+the haproxy.cfg that docs/operating.md "Production" shows (health check on ``/readyz``, failed
+connects redispatched to the other node), runs it in the foreground and reads its state through
+the stats socket. Every response through it names the node that served it (``X-Served-By``), and
+a request may pick its node with the ``X-Pin-Node`` header, as sticky sessions would.
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ def test_after_idp_keys_rotate_on_node_a_node_b_signs_id_tokens_with_the_new_key
     rotation = json.loads(rotated.stdout)
     assert rotation["retired"] == before and rotation["current"] != before
 
-    # Node B follows within its key-generation check (README: within ~2 s), no restart.
+    # Node B follows within its key-generation check (docs/operating.md, Keys: within ~2 s),
+    # no restart.
     tokens: list[str] = []
 
     def signs_with_the_new_key() -> bool:

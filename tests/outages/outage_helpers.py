@@ -1,9 +1,10 @@
 """Private servers to break and a bounded load to send, for the outage tests.
 
-``RedisServer`` (append-only file on, as README "Production" asks) and ``PostgresServer`` run
-as our own child processes on free ports in temp dirs, so a test may stop them, ``kill -9``
-them or hang them with SIGSTOP; the shared servers on 5432 and 6379 are never touched.
-PostgreSQL runs as the ``postgres`` user (initdb refuses root), as in scripts/services.sh.
+``RedisServer`` (append-only file on, as docs/operating.md "Production" asks) and
+``PostgresServer`` run as our own child processes on free ports in temp dirs, so a test may
+stop them, ``kill -9`` them or hang them with SIGSTOP; the shared servers on 5432 and 6379
+are never touched. PostgreSQL runs as the ``postgres`` user (initdb refuses root), as in
+scripts/services.sh.
 """
 
 from __future__ import annotations
