@@ -11,7 +11,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("对象不存在。", "No such object."),
     "bad_input": ("输入不正确。", "The input is not valid."),
     "fetch_failed": ("无法获取元数据。", "The metadata could not be fetched."),
-    "bad_metadata": ("SAML 元数据无法读取", "The SAML metadata could not be read"),
     "protected": ("管理控制台自身的应用不能在控制台中修改（请使用命令行）。",
                   "The console's own client cannot be changed from the console (use the CLI)."),
 }

@@ -64,7 +64,8 @@ def register(
             allowed_attributes=attributes, min_level=min_level, account_classes=classes,
             first_factors=factors)
     except MetadataError as exc:
-        raise AdminError("bad_metadata", str(exc)) from exc
+        # The API's code stays bad_input (programs match it); the text says which file is wrong.
+        raise AdminError("bad_input", f"SAML 元数据无法读取：{exc}") from exc
     with services.db.begin() as session:
         record_action(session, admin, "saml.register", why, target=sp.entity_id,
                       client_id=sp.entity_id, before=None, after=_view(sp))
