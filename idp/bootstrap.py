@@ -35,8 +35,10 @@ def _hand_over(settings: Settings, username: str, password: str) -> None:
     """A one-time secret, never through logging. On the operator's terminal it is printed;
     otherwise stdout is a service log (systemd, docker, a supervisor) that others read, so the
     password goes to an owner-only file in the data folder and stdout says only where."""
+    console = settings.issuer.rstrip("/")
     about = (f"  username: {username}\n"
-             "  role: 安全管理员 security administrator (grants the other roles:\n"
+             "  role: 安全管理员 security administrator (creates the other administrators and\n"
+             f"        grants their roles at {console}/admin/roles, or with\n"
              "        idp admin grant-role --username U --role system_admin|audit_admin)\n"
              "首次登录须修改密码。It must be changed at first login.\n")
     if sys.stdout.isatty():
