@@ -1,8 +1,9 @@
 """A passwordless passkey login keeps the rules the password login keeps, through the real
 pages with a passkey held in Python: an account locked by wrong passwords is locked for its
 passkey too (as Keycloak's brute-force lock holds for every authenticator) until the lock is
-lifted, and an account that owes a new password sets it before it gets a session, which then
-shows the passkey, not a password."""
+lifted; a passkey login resets the count of wrong passwords, as a password login does; and an
+account that owes a new password sets it before it gets a session, which then shows the
+passkey, not a password."""
 
 from __future__ import annotations
 
@@ -54,6 +55,25 @@ def test_an_account_locked_by_wrong_passwords_is_locked_for_its_passkey_too(
     accepted = passwordless(client, authenticator, user=wang.id)
     assert accepted.headers["Location"].endswith("/account")
     assert client.get_cookie(COOKIE_NAME) is not None
+    # Its owner hears of the lockout, as after a password login: someone else was guessing.
+    assert "因多次登录失败被临时锁定" in client.get("/account").get_data(as_text=True)
+
+
+def test_a_passkey_login_resets_the_count_of_wrong_passwords(client, services, person):  # noqa: F811
+    wang = person("wangwu", 13)
+    authenticator = SoftwareAuthenticator()
+    authenticator.register(services, wang.id)
+    for _ in range(2):
+        wrong_password(client, "wangwu")
+    assert passwordless(client, authenticator, user=wang.id).headers["Location"].endswith(
+        "/account")
+    client.post("/logout", data={"csrf_token": csrf_of(client.get("/account"))})
+    for _ in range(2):  # two more: four in all, but only two since the last good login
+        wrong_password(client, "wangwu")
+    again = client.post("/login", data={"csrf_token": csrf_of(client.get("/login")),
+                                        "username": "wangwu", "password": PASSWORD})
+    # Not locked: the password is accepted and the second step (the passkey) is asked for.
+    assert again.headers["Location"].endswith("/login/otp")
 
 
 def test_a_passkey_login_that_owes_a_new_password_sets_it_before_any_session(

@@ -7,7 +7,9 @@ factor). Either way the signature, challenge, origin and RP ID are checked by py
 the signature counter here: a counter that does not grow means a cloned authenticator
 (WebAuthn L3 §6.1.1) and is refused and audited. An account locked by failed attempts is
 locked for its passkeys too (as Keycloak's brute-force lock holds for every authenticator):
-a lock ends when it runs out or an administrator lifts it, never by changing method. Refusals
+a lock ends when it runs out or an administrator lifts it, never by changing method; a
+passwordless login that succeeds resets the account's failure count, as a password login does,
+and tells its owner of a lockout since their last login. Refusals
 never say more than "not accepted" (or "locked until") to the browser; the audit event has the
 reason.
 """
@@ -36,7 +38,7 @@ from idp.accounts.deletion import AccountDeletion, aware
 from idp.accounts.enums import AccountClass
 from idp.accounts.models import Person
 from idp.audit import Actor, EventType, Outcome, record
-from idp.authn.lockout import Lockout, subject_for
+from idp.authn.lockout import Lockout, subject_for, take_lockout_notice
 from idp.authn.passkeys.models import Passkey
 from idp.authn.passkeys.relying_party import (
     TIMEOUT_MS,
@@ -72,6 +74,7 @@ class Asserted:
     error: str | None = None  # the refusal's reason (audited); the browser hears only "no"
     until: int | None = None  # error "locked"/"delayed": when the account's block ends
     must_change_password: bool = False  # a new password is owed before any session
+    locked_at: int | None = None  # an earlier lockout of this account, to tell its owner
 
 
 def assertion_options(services: Services, purpose: str, binding: str,
@@ -134,8 +137,8 @@ def verify_assertion(services: Services, purpose: str, binding: str, response: s
         return audit.refused(found.account_id, "user_handle")
     if not found.usable:
         return audit.refused(found.account_id, "disabled")
-    block = Lockout(services.store, services.settings).check(
-        subject_for(found.account_id, ""), actor.ip)
+    lockout, subject = Lockout(services.store, services.settings), subject_for(found.account_id, "")
+    block, counted = lockout.state(subject, actor.ip)
     if block is not None:  # Refusal.LOCKED or DELAYED, of the account or of this IP
         audit.refused(found.account_id, str(block.reason), scope=str(block.scope))
         return Asserted(error=str(block.reason), until=block.until)
@@ -147,9 +150,13 @@ def verify_assertion(services: Services, purpose: str, binding: str, response: s
     if not advanced:
         return audit.refused(found.account_id, "sign_count_regression",
                              stored=found.sign_count, received=received)
+    # The second factor comes after a password login, which already reset the count.
+    had_failures = purpose == LOGIN and lockout.success(subject, counted)
     return Asserted(account_id=found.account_id, username=found.username,
                     person_level=found.assurance_level, method=found.method,
-                    must_change_password=found.must_change_password)
+                    must_change_password=found.must_change_password,
+                    locked_at=take_lockout_notice(services.store, found.account_id)
+                    if had_failures else None)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from idp.web.auth.login_flow import (
     actor,
     continue_login,
     door_of,
-    local_time,
+    flash_lockout_notice,
     login_request,
     refusal_message,
     see_other,
@@ -77,11 +77,7 @@ def login_submit():
         return see_other(back)
     session.pop("login_username", None)
     person = result.person
-    if result.locked_at:
-        when = local_time(result.locked_at)
-        flash(t(f"您的账号在 {when} 因多次登录失败被临时锁定。如非本人操作，请尽快修改密码。",
-                f"Your account was temporarily locked at {when} after repeated failed logins. "
-                "If that was not you, change your password."), "warning")
+    flash_lockout_notice(result.locked_at)
     pending = PendingLogin(
         person.id, person.username, person.assurance_level, door,
         request_.id if request_ else None, must_change_password=person.must_change_password,

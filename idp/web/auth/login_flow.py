@@ -126,6 +126,20 @@ def local_time(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, CST).strftime("%Y-%m-%d %H:%M")
 
 
+def flash_lockout_notice(locked_at: int | None, *, advise_password: bool = True) -> None:
+    """Tell the owner, at the first login after it, that their account was locked: someone
+    else may have been guessing. Staff change their password at their directory, not here."""
+    if not locked_at:
+        return
+    when = local_time(locked_at)
+    zh = f"您的账号在 {when} 因多次登录失败被临时锁定。"
+    en = f"Your account was temporarily locked at {when} after repeated failed logins."
+    if advise_password:
+        zh += "如非本人操作，请尽快修改密码。"
+        en += " If that was not you, change your password."
+    flash(t(zh, en), "warning")
+
+
 def refusal_message(error: str, until: int | None) -> str:
     # The same words for unknown usernames and wrong passwords (no account enumeration).
     if error == "locked":

@@ -29,6 +29,7 @@ from idp.web.auth.login_flow import (
     continue_login,
     expired,
     finish_login,
+    flash_lockout_notice,
     login_request,
     note_first_factor,
     refusal_message,
@@ -79,6 +80,7 @@ def passkey_login_submit():
                 "The passkey was not accepted; try again or log in with your password."),
               "error")
         return see_other(back)
+    flash_lockout_notice(result.locked_at)
     pending = PendingLogin(result.account_id, result.username, result.person_level, "person",
                            request_.id if request_ else None,
                            must_change_password=result.must_change_password)

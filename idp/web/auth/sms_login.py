@@ -18,7 +18,7 @@ from idp.web.auth.login_flow import (
     actor,
     door_of,
     finish_login,
-    local_time,
+    flash_lockout_notice,
     login_request,
     note_first_factor,
     refusal_message,
@@ -96,11 +96,7 @@ def sms_login_code_submit():
         session.pop(FLOW, None)
         return _back(flow.login_id, door)
     session.pop(FLOW, None)
-    if result.locked_at:
-        when = local_time(result.locked_at)
-        flash(t(f"您的账号在 {when} 因多次登录失败被临时锁定。如非本人操作，请尽快修改密码。",
-                f"Your account was temporarily locked at {when} after repeated failed logins. "
-                "If that was not you, change your password."), "warning")
+    flash_lockout_notice(result.locked_at)
     pending = PendingLogin(result.account_id, result.username or "", result.person_level, door,
                            flow.login_id, second_factor=result.second_factor)
     if pending.second_factor:

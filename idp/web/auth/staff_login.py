@@ -19,7 +19,7 @@ from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import (
     actor,
     continue_login,
-    local_time,
+    flash_lockout_notice,
     login_request,
     refusal_message,
     see_other,
@@ -62,11 +62,7 @@ def staff_login_submit():
     session.pop("login_username", None)
     session.pop("login_directory", None)
     login = result.login
-    if result.locked_at:
-        when = local_time(result.locked_at)
-        flash(t(f"您的账号在 {when} 因多次登录失败被临时锁定。",
-                f"Your account was temporarily locked at {when} after repeated failed logins."),
-              "warning")
+    flash_lockout_notice(result.locked_at, advise_password=False)
     # A staff member who added an authenticator app on "my account" is asked for its code,
     # as a citizen is (continue_login); the directory's password alone is "pwd".
     pending = PendingLogin(login.account_id, login.username, login.level, STAFF_DOOR,
