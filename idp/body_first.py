@@ -9,7 +9,8 @@ that (``idp.server.BODY_WAITERS``), and those extra ones only wait for bodies, w
 
 The read itself is not bounded here: granian reads the body in the thread that asked, and a
 read moved to a helper thread and abandoned on a deadline hangs its worker. A balancer in front
-bounds it (HAProxy ``timeout http-request``, docs/operating.md: Production).
+bounds it (HAProxy ``option http-buffer-request`` with ``timeout http-request``: docs/production.md,
+tested in tests/multinode/test_slow_requests_at_the_balancer.py).
 """
 
 from __future__ import annotations

@@ -103,6 +103,7 @@ class Node:
             pass
 
 
+REQUEST_TIMEOUT = 3  # seconds; a deployment's is 10 (docs/production.md)
 HAPROXY_CFG = """\
 global
     maxconn 512
@@ -113,6 +114,10 @@ defaults
     timeout connect 2s
     timeout client 30s
     timeout server 30s
+    # A request's head and body must arrive within this, whole, before a node sees it: the
+    # nodes' server (granian) bounds the head but not the body (docs/production.md).
+    timeout http-request {request_timeout}s
+    option http-buffer-request
     # A connection a dead node refuses is tried again on the other one.
     retries 2
     option redispatch 1
@@ -147,7 +152,7 @@ class Balancer:
                          for n in nodes)
         servers = "\n".join(f"    server {n.name} 127.0.0.1:{n.port} check" for n in nodes)
         return HAPROXY_CFG.format(socket=self.socket, port=self.port, pins=pins,
-                                  servers=servers)
+                                  servers=servers, request_timeout=REQUEST_TIMEOUT)
 
     def start(self, nodes: list[Node]) -> None:
         path = self.folder / "haproxy.cfg"
