@@ -168,7 +168,7 @@ def append_many(
             head = (day, head[1], batch[-1].hash)
             continue
         row = _claim_free(conn, day)
-        lane, last = _link(batch, row.lane, row.last_hash)
+        lane, last = link(batch, row.lane, row.last_hash)
         advance = {"d": day, "l": lane, "h": last, "n": len(batch)}
         # PostgreSQL moves the head in the last insert's statement (one round trip fewer).
         postgres = conn.dialect.name == "postgresql"
@@ -177,13 +177,14 @@ def append_many(
         table = type(batch[0]).__table__
         for n, event in enumerate(batch, 1):  # one by one: ids are drawn in chain order
             last_one = postgres and n == len(batch)
-            params = _params(event) | advance if last_one else _params(event)
-            conn.execute(_batch_insert(table, last_one), params)
+            params = insert_params(event) | advance if last_one else insert_params(event)
+            conn.execute(insert_statement(table, last_one), params)
         head = (day, lane, last)
     return head
 
 
-def _link(batch: list[Any], lane: int, prev: str) -> tuple[int, str]:
+def link(batch: list[Any], lane: int, prev: str) -> tuple[int, str]:
+    """Chain ``batch`` in order onto ``prev`` in ``lane``; (lane, the last event's hash)."""
     for event in batch:
         event.lane, event.prev_hash = lane, prev
         event.hash = prev = event_hash(vars_of(event))
@@ -194,20 +195,20 @@ def _extend_known(conn: Connection, day: date, head: tuple[date, int, str], batc
     """Append ``batch`` to the lane ``head`` names if its last hash is still ``head``'s: the head
     moves only on that condition (the row lock then held until commit, as a claimed lane's), so
     ids still follow chain order. False, having written nothing, if the lane moved on."""
-    lane, last = _link(batch, head[1], head[2])
+    lane, last = link(batch, head[1], head[2])
     advance = {"d": day, "l": lane, "h": last, "n": len(batch), "p": head[2]}
     table = type(batch[0]).__table__
     if conn.dialect.name == "postgresql":  # the guarded advance and the first insert: one trip
-        first = conn.execute(_guarded_insert(table), _params(batch[0]) | advance).first()
+        first = conn.execute(_guarded_insert(table), insert_params(batch[0]) | advance).first()
         if first is None:
             return False
         rest = batch[1:]
     else:
-        if conn.execute(_ADVANCE_IF, advance).rowcount != 1:
+        if conn.execute(ADVANCE_IF, advance).rowcount != 1:
             return False
         rest = batch
     for event in rest:
-        conn.execute(_batch_insert(table, False), _params(event))
+        conn.execute(insert_statement(table, False), insert_params(event))
     return True
 
 
@@ -216,7 +217,7 @@ def _guarded_insert(table: Any) -> Any:
     statement = _INSERT_ADVANCING.get((table, "guarded"))
     if statement is None:
         columns = [c for c in table.columns if c.name != "id"]
-        advance = _ADVANCE_IF.returning(_HEADS.c.lane).cte("advance")
+        advance = ADVANCE_IF.returning(_HEADS.c.lane).cte("advance")
         values = select(*[cast(bindparam(f"e_{c.name}", type_=c.type), c.type)
                           for c in columns]).select_from(advance)
         statement = insert(table).from_select([c.name for c in columns], values) \
@@ -225,7 +226,8 @@ def _guarded_insert(table: Any) -> Any:
     return statement
 
 
-def _batch_insert(table: Any, advancing: bool) -> Any:
+def insert_statement(table: Any, advancing: bool) -> Any:
+    """The INSERT of one chained event (with ``advancing``, the head's advance in it too)."""
     statement = _INSERT_ADVANCING.get((table, "batch", advancing))
     if statement is None:
         statement = insert(table).values(
@@ -237,7 +239,8 @@ def _batch_insert(table: Any, advancing: bool) -> Any:
     return statement
 
 
-def _params(event: Any) -> dict[str, Any]:
+def insert_params(event: Any) -> dict[str, Any]:
+    """The values of ``insert_statement`` for a chained event."""
     names = _PARAM_NAMES.get(type(event))
     if names is None:
         names = _PARAM_NAMES[type(event)] = [
@@ -298,7 +301,7 @@ _ADVANCE_BY = (
     update(_HEADS).where(_HEADS.c.day == bindparam("d"), _HEADS.c.lane == bindparam("l"))
     .values(last_hash=bindparam("h"), count=_HEADS.c.count + bindparam("n"))
 )
-_ADVANCE_IF = _ADVANCE_BY.where(_HEADS.c.last_hash == bindparam("p"))
+ADVANCE_IF = _ADVANCE_BY.where(_HEADS.c.last_hash == bindparam("p"))
 
 
 def _first_free(conn: Connection, day: date):

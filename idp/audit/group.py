@@ -17,11 +17,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from idp.audit import chain, counted
+from idp.audit import chain, counted, sqlite_batch
 from idp.audit.events import EventType, Outcome
 from idp.audit.record import Actor, new_pending_event
 from idp.db import Database, is_unavailable, utcnow
 from idp.metrics import audit_queue_depth
+from idp.store.plain_sqlite import PlainSqlite
 
 
 class AuditWriteError(RuntimeError):
@@ -48,6 +49,10 @@ class GroupCommit:
         # Where the last committed batch left its chain (day, lane, hash): the next batch
         # extends it without reading it first (chain.append_many guards it). Writer's only.
         self._head: tuple[Any, int, str] | None = None
+        # SQLite: that usual batch on a plain connection (sqlite_batch), the rest as before.
+        path = db.engine.url.database if db.is_sqlite else None
+        self._plain = (PlainSqlite(path, db.engine.dialect)
+                       if path and path != ":memory:" else None)
 
     def record(
         self, type: EventType, outcome: Outcome = Outcome.SUCCESS, *,
@@ -74,9 +79,12 @@ class GroupCommit:
     def _write(self, batch: list[_Ticket]) -> None:
         error: BaseException | None = None
         try:
-            self._head, head = None, self._head  # kept again only once committed
-            with self._db.write() as conn:
-                head = chain.append_many(conn, [ticket.event for ticket in batch], head)
+            self._head, known = None, self._head  # kept again only once committed
+            events = [ticket.event for ticket in batch]
+            head = sqlite_batch.extend_known(self._plain, events, known) if self._plain else None
+            if head is None:
+                with self._db.write() as conn:
+                    head = chain.append_many(conn, events, known)
             self._head = head
         except BaseException as exc:  # every waiter of the batch learns it failed
             error = exc

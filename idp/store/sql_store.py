@@ -5,18 +5,14 @@ Every Store call runs on every protocol request, so the statements are built onc
 statement costs more than running it on SQLite). On PostgreSQL they run on a bare SQLAlchemy
 connection (an ORM session would add its own bookkeeping to each one-statement transaction);
 on SQLite, compiled once to SQL text, on a plain sqlite3 connection per thread
-(``_SqliteConnections``).
+(``plain_sqlite``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import random
-import sqlite3
-import threading
 import time
-from contextlib import closing
 
 from sqlalchemy import (
     Float,
@@ -35,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from idp.db import Base, Database
+from idp.store.plain_sqlite import PlainSqlite
 
 # One write in this many also purges expired rows, so the table stays small without a job.
 _PURGE_EVERY = 500
@@ -83,68 +80,6 @@ def _writes(insert) -> tuple:
     return put, add, incr
 
 
-class _SqliteConnections:
-    """Runs the Store's one-statement transactions on a plain sqlite3 connection per thread.
-
-    Through SQLAlchemy a Store read costs ~63 µs of CPU and a write ~109 µs, against 12 and
-    35 µs for the same SQL here (pool checkout, execution context and reset-on-return cost
-    more than SQLite itself), and the Store runs several times on every protocol request.
-    A connection is never used across a fork (gunicorn forks workers after start-up).
-    """
-
-    def __init__(self, path: str, dialect) -> None:
-        self.path = path
-        self.dialect = dialect
-        self._local = threading.local()
-        self._sql: dict[object, tuple[str, tuple[str, ...], dict]] = {}
-        # WAL is a property of the file (idp.db's connections set it too): set here once if
-        # needed, not raced by each thread's first connection.
-        with closing(sqlite3.connect(path, timeout=30)) as conn:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode=WAL")
-
-    def read(self, stmt, params: dict) -> tuple | None:
-        """stmt's first row (a read is its own implicit transaction in autocommit mode)."""
-        return self._connection().execute(*self._bound(stmt, params)).fetchone()
-
-    def write(self, stmt, params: dict) -> tuple[tuple | None, int]:
-        """(first row returned or None, rows changed) of stmt in its own BEGIN IMMEDIATE
-        transaction: writers queue on busy_timeout, as ``idp.db`` makes them."""
-        conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            cursor = conn.execute(*self._bound(stmt, params))
-            rows = cursor.fetchall()  # RETURNING rows must be read before COMMIT
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return (rows[0] if rows else None), cursor.rowcount
-
-    def _bound(self, stmt, params: dict) -> tuple[str, tuple]:
-        sql, names, defaults = self._compiled(stmt)
-        return sql, tuple(params.get(name, defaults.get(name)) for name in names)
-
-    def _compiled(self, stmt) -> tuple[str, tuple[str, ...], dict]:
-        found = self._sql.get(stmt)
-        if found is None:  # the SQL SQLAlchemy itself would send, with its literal binds
-            compiled = stmt.compile(dialect=self.dialect)
-            found = self._sql[stmt] = (str(compiled), tuple(compiled.positiontup),
-                                       dict(compiled.params))
-        return found
-
-    def _connection(self) -> sqlite3.Connection:
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():
-            # Autocommit mode: a read is its own implicit transaction, writes BEGIN themselves.
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                                   check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout=30000")  # as idp.db sets them on its own
-            conn.execute("PRAGMA synchronous=NORMAL")
-            local.conn, local.pid = conn, os.getpid()
-        return local.conn
-
-
 class SqlStore:
     def __init__(self, database: Database, prefix: str = "") -> None:
         self.db = database
@@ -153,7 +88,7 @@ class SqlStore:
             sqlite_insert if database.is_sqlite else pg_insert)
         path = database.engine.url.database if database.is_sqlite else None
         # An in-memory database lives in one SQLAlchemy connection only: keep that path.
-        self._sqlite = (_SqliteConnections(path, database.engine.dialect)
+        self._sqlite = (PlainSqlite(path, database.engine.dialect)
                         if path and path != ":memory:" else None)
 
     def _key(self, key: str) -> str:

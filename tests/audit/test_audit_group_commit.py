@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from idp.audit import EventType, record
 from idp.audit.group import AuditWriteError, GroupCommit
@@ -56,3 +57,17 @@ def test_a_failed_batch_fails_its_callers_and_writes_nothing(db):
     with pytest.raises(AuditWriteError):
         group.record(EventType.TOKEN_ISSUE, client_id="api", jti="j-1")
     assert _count(db) == 0
+
+
+def test_a_failed_batch_on_sqlites_plain_connection_rolls_back_and_fails_as_the_engine_would(db):
+    group = GroupCommit(db)
+    group.record(EventType.TOKEN_ISSUE, client_id="api", jti="j-1")  # the next batch: plain
+    sql(db, "CREATE TRIGGER refuse BEFORE INSERT ON audit_events "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    with pytest.raises(AuditWriteError) as failed:
+        group.record(EventType.TOKEN_ISSUE, client_id="api", jti="j-2")
+    assert isinstance(failed.value.__cause__, DBAPIError)  # the web layer tells outages by it
+    sql(db, "DROP TRIGGER refuse")
+    group.record(EventType.TOKEN_ISSUE, client_id="api", jti="j-3")
+    report = verify(db)  # j-2's head advance was rolled back with its insert
+    assert report.ok and report.events == 2
