@@ -18,11 +18,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, event, exc, make_url
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from idp.store.plain_sqlite import PlainSqlite
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,23 @@ class Database:
     def session(self) -> Session:
         """A session for reads (no transaction is committed)."""
         return self._sessions()
+
+    def read_row(self, stmt, params: dict):
+        """The first row of a one-statement read on a hot path (attributes by column name), or
+        None. On SQLite a plain sqlite3 connection runs it in ~10 µs of CPU where a pooled
+        connection costs ~125 µs and an ORM session ~300 µs (``idp.store.plain_sqlite``); the
+        statement should be built once, at import, as the compiled SQL is cached by it."""
+        if self._plain is not None:
+            return self._plain.read_row(stmt, params)
+        with self.engine.connect() as conn:
+            return conn.execute(stmt, params).first()
+
+    @cached_property
+    def _plain(self) -> PlainSqlite | None:
+        # Made on first use: the file may not exist when the Database object is. An in-memory
+        # database lives in one SQLAlchemy connection only, so it has no plain reads.
+        path = self.engine.url.database if self.is_sqlite else None
+        return PlainSqlite(path, self.engine.dialect) if path and path != ":memory:" else None
 
     @contextmanager
     def unbounded(self) -> Iterator[Connection]:

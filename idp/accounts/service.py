@@ -144,8 +144,10 @@ def is_admin(services: Services, person_id: str) -> bool:
     return person is not None and person.account_class == AccountClass.ADMIN
 
 
-# What protocol code reads of a person on every token and assertion, in a statement built
-# once: loading the whole ORM object (session, identity map) costs more than the query.
+# What protocol code reads of a person on every authorization, token and assertion, in
+# statements built once and run by ``Database.read_row``: loading the whole ORM object
+# (session, identity map) costs far more than the query.
+_ACCOUNT_CLASS = select(Person.account_class).where(Person.id == bindparam("account_id"))
 _CLAIMS_ROW = select(
     Person.disabled, Person.username, Person.updated_at, Person.name, Person.id_number_sealed,
     Person.phone_sealed, Person.email_sealed, Person.address_sealed, Person.account_class,
@@ -154,15 +156,14 @@ _CLAIMS_ROW = select(
 
 def account_class_of(services: Services, person_id: str) -> str | None:
     """The account's class (``AccountClass`` value), or None when there is no such account."""
-    with services.db.session() as session:
-        return session.scalar(select(Person.account_class).where(Person.id == person_id))
+    row = services.db.read_row(_ACCOUNT_CLASS, {"account_id": person_id})
+    return row.account_class if row else None
 
 
 def claims_row(services: Services, person_id: str):
     """The columns ``person_claims`` reads, plus disabled, username, updated_at and the account
     class, of one person (a row ``person_claims`` takes as it takes a Person), or None."""
-    with services.db.engine.connect() as conn:
-        return conn.execute(_CLAIMS_ROW, {"account_id": person_id}).first()
+    return services.db.read_row(_CLAIMS_ROW, {"account_id": person_id})
 
 
 def find_person_by_username(services: Services, username: str) -> Person | None:

@@ -4,7 +4,8 @@ Through SQLAlchemy a one-statement SQLite transaction costs far more CPU than SQ
 (pool checkout, the engine's BEGIN event, an execution context per statement, reset on
 return): a Store read ~63 µs and a write ~109 µs against 12 and 35 µs here, and a token's
 audit batch ~490 µs against ~100 µs. The Store (``sql_store``) and the audit group commit
-(``idp.audit.sqlite_batch``) run on every protocol request, so they use this instead. Each
+(``idp.audit.sqlite_batch``) run on every protocol request, so they use this instead, as
+do the person reads every authorization and token makes (``idp.db.Database.read_row``). Each
 statement is compiled once by SQLAlchemy for the SQLite dialect and sent as that SQL, its
 values converted by the same bind processors (dates, JSON), so the rows are what SQLAlchemy
 would write. A connection is never used across a fork (gunicorn forks workers after start-up).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from typing import Any
@@ -31,6 +33,7 @@ class PlainSqlite:
         self.dialect = dialect
         self._local = threading.local()
         self._sql: dict[object, _Compiled] = {}
+        self._rows: dict[object, tuple[type, tuple]] = {}  # read_row's row type, processors
         # WAL is a property of the file (idp.db's connections set it too): set here once if
         # needed, not raced by each thread's first connection.
         with closing(sqlite3.connect(path, timeout=30)) as conn:
@@ -40,6 +43,16 @@ class PlainSqlite:
     def read(self, stmt, params: dict) -> tuple | None:
         """stmt's first row (a read is its own implicit transaction in autocommit mode)."""
         return self._connection().execute(*self.bind(stmt, params)).fetchone()
+
+    def read_row(self, stmt, params: dict) -> tuple | None:
+        """stmt's first row as SQLAlchemy would give it: its values through the columns'
+        result processors (dates, booleans, JSON) and readable by column name; or None."""
+        row = self.read(stmt, params)
+        if row is None:
+            return None
+        make, processors = self._row_type(stmt)
+        return make(*(value if convert is None or value is None else convert(value)
+                      for value, convert in zip(row, processors, strict=True)))
 
     def write(self, stmt, params: dict) -> tuple[tuple | None, int]:
         """(first row returned or None, rows changed) of stmt in its own BEGIN IMMEDIATE
@@ -91,6 +104,16 @@ class PlainSqlite:
             processors = {name: convert for name in names if (convert := compiled.binds[name]
                           .type.dialect_impl(self.dialect).bind_processor(self.dialect))}
             found = self._sql[stmt] = (str(compiled), names, dict(compiled.params), processors)
+        return found
+
+    def _row_type(self, stmt) -> tuple[type, tuple[Callable[[Any], Any] | None, ...]]:
+        found = self._rows.get(stmt)
+        if found is None:
+            columns = list(stmt.selected_columns)
+            found = self._rows[stmt] = (
+                namedtuple("Row", [c.key for c in columns], rename=True),
+                tuple(c.type.dialect_impl(self.dialect).result_processor(self.dialect, None)
+                      for c in columns))
         return found
 
     def _connection(self) -> sqlite3.Connection:
