@@ -8,6 +8,8 @@ Authlib implements the protocol (RFC 6749 §4.1, §6 and §4.4); these subclasse
 
 from __future__ import annotations
 
+import secrets
+
 from authlib.oauth2.rfc6749 import grants
 
 from idp.oidc.end_user import EndUser
@@ -29,6 +31,11 @@ def _services(grant):
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = TOKEN_AUTH_METHODS
+
+    def generate_authorization_code(self) -> str:
+        # 288 random bits, as Authlib's 48 characters give, but in one call: Authlib draws each
+        # character from SystemRandom apart (~100 µs, a tenth of a roaming /authorize).
+        return secrets.token_urlsafe(36)
 
     def save_authorization_code(self, code: str, request) -> None:
         user: EndUser = request.user
