@@ -14,12 +14,12 @@ EDITABLE = (
     "client_name", "department", "redirect_uris", "post_logout_redirect_uris",
     "backchannel_logout_uri", "frontchannel_logout_uri", "scope", "allowed_claims",
     "min_level", "subject_type", "first_party", "token_endpoint_auth_method",
-    "application_type", "first_factors", "account_classes", "grant_types",
+    "application_type", "first_factors", "account_classes", "grant_types", "upstreams",
 )
 _LISTS = ("redirect_uris", "post_logout_redirect_uris", "allowed_claims", "first_factors",
-          "account_classes", "grant_types")
+          "account_classes", "grant_types", "upstreams")
 # Checkbox lists: a hidden "<field>_sent" marker says the list was on the form (even if empty).
-_CHECKBOXES = ("allowed_claims", "account_classes", "first_factors")
+_CHECKBOXES = ("allowed_claims", "account_classes", "first_factors", "upstreams")
 _FLAGS = ("first_party",)
 
 

@@ -17,17 +17,18 @@ from admin.roles import Permission
 from admin.trail import need_reason, record_action
 from clients.errors import InvalidClientMetadata
 from clients.metadata import changes
-from clients.policy import account_classes, first_factors
+from clients.policy import account_classes, first_factors, upstreams
 from clients.saml import registry
 from clients.saml.metadata import MetadataError
 from clients.saml.models import ServiceProvider
+from federation.upstreams import upstream_names
 from idp.audit import EventType, record
 from idp.claims import KNOWN_CLAIMS
 from idp.saml.sp_metadata import import_sp
 from idp.services import Services
 
 POLICY = ("name", "department", "allowed_attributes", "min_level", "sign_response",
-          "encrypt_assertions", "first_factors", "account_classes")
+          "encrypt_assertions", "first_factors", "account_classes", "upstreams")
 
 
 def _view(sp: ServiceProvider) -> dict[str, Any]:
@@ -47,6 +48,7 @@ def register(
     department: str | None = None, name: str | None = None,
     allowed_attributes: list[str] | None = None, min_level: int = 1,
     account_classes: list[str] | None = None, first_factors: list[str] | None = None,
+    upstreams: list[str] | None = None,
 ) -> ServiceProvider:
     why = need_reason(reason)
     classes = _account_classes(account_classes)
@@ -62,10 +64,12 @@ def register(
         sp = import_sp(
             services, xml_bytes, admin.actor, department=department, name=name or None,
             allowed_attributes=attributes, min_level=min_level, account_classes=classes,
-            first_factors=factors)
+            first_factors=factors, upstreams=_upstreams(upstreams) if upstreams else None)
     except MetadataError as exc:
         # The API's code stays bad_input (programs match it); the text says which file is wrong.
         raise AdminError("bad_input", f"SAML 元数据无法读取：{exc}") from exc
+    except InvalidClientMetadata as exc:  # an upstream not registered (issue 15)
+        raise AdminError("bad_input", exc.description) from exc
     with services.db.begin() as session:
         record_action(session, admin, "saml.register", why, target=sp.entity_id,
                       client_id=sp.entity_id, before=None, after=_view(sp))
@@ -84,6 +88,8 @@ def update_policy(
         require(admin, Permission.RP_EDIT, sp.department)
         if "department" in wanted and wanted["department"] != sp.department:
             require(admin, Permission.RP_EDIT, wanted["department"])
+        if wanted.get("upstreams"):  # issue 15: registered upstreams only
+            _upstreams(wanted["upstreams"], upstream_names(session))
         before = _view(sp)
         for field, value in wanted.items():
             setattr(sp, field, value)
@@ -137,6 +143,8 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
             raise AdminError("bad_input", "min_level: 1, 2 or 3")
     if "first_factors" in values:
         out["first_factors"] = _first_factors(_as_list(values["first_factors"]))
+    if "upstreams" in values:
+        out["upstreams"] = _upstreams(_as_list(values["upstreams"]))
     if "account_classes" in values:
         out["account_classes"] = _account_classes(_as_list(values["account_classes"]))
     for flag in ("sign_response", "encrypt_assertions"):
@@ -150,6 +158,15 @@ def _first_factors(value: list[str]) -> list[str]:
     (none at all is refused)."""
     try:
         return first_factors(value)
+    except InvalidClientMetadata as exc:
+        raise AdminError("bad_input", exc.description) from exc
+
+
+def _upstreams(value: object, registered: set[str] | None = None) -> list[str]:
+    """Names of upstream identity providers (issue 15; none: every enabled one), checked as
+    the registry checks them."""
+    try:
+        return upstreams(value, registered)
     except InvalidClientMetadata as exc:
         raise AdminError("bad_input", exc.description) from exc
 

@@ -57,6 +57,9 @@ def clients() -> None:
 @click.option("--first-factor", "first_factors", multiple=True, type=click.Choice(FACTORS),
               help="First factor a login for it may use: password, sms, passkey, scan "
                    "(default: every one). Repeatable.")
+@click.option("--upstream", "upstreams", multiple=True, metavar="NAME",
+              help="An upstream identity provider a login for it may come through (its name "
+                   "in idp federation list; default: every enabled one). Repeatable.")
 @click.option("--alg", type=click.Choice(SIGNING_ALGS), default="RS256", show_default=True,
               help="ID token signing algorithm.")
 @click.option("--userinfo-alg", type=click.Choice(SIGNING_ALGS), default=None,
@@ -73,7 +76,7 @@ def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logo
         backchannel_logout_uri: str | None, frontchannel_logout_uri: str | None, public: bool,
         native: bool, department: str | None, scopes: tuple[str, ...], claims: tuple[str, ...],
         pairwise: bool, min_level: int, account_classes: tuple[str, ...],
-        first_factors: tuple[str, ...], alg: str,
+        first_factors: tuple[str, ...], upstreams: tuple[str, ...], alg: str,
         userinfo_alg: str | None, first_party: bool, refresh: bool, client_credentials: bool,
         grant_types: tuple[str, ...], as_json: bool) -> None:
     """Register a client; prints its client_id and secret (shown only this once)."""
@@ -100,6 +103,8 @@ def add(services: Services, name: str, redirect_uris: tuple[str, ...], post_logo
         metadata["account_classes"] = list(account_classes)
     if first_factors:
         metadata["first_factors"] = list(first_factors)
+    if upstreams:
+        metadata["upstreams"] = list(upstreams)
     metadata = {k: v for k, v in metadata.items() if v is not None}
     client, secret = _call(registry.register_client, services, metadata, SYSTEM_ACTOR)
     data = {**to_metadata(client, policy=True), "client_secret": secret}
@@ -143,6 +148,11 @@ def show(services: Services, client_id: str, as_json: bool) -> None:
 @click.option("--first-factor", "first_factors", multiple=True, type=click.Choice(FACTORS),
               help="First factor a login for it may use: password, sms, passkey, scan "
                    "(default: every one). Repeatable.")
+@click.option("--upstream", "upstreams", multiple=True, metavar="NAME",
+              help="The upstream identity providers it accepts from now on (replaces its "
+                   "list). Repeatable.")
+@click.option("--all-upstreams", is_flag=True,
+              help="Accept every enabled upstream identity provider again.")
 @click.option("--min-level", type=click.IntRange(1, 3), default=None)
 @click.option("--account-class", "account_classes", multiple=True,
               type=click.Choice(["person", "staff"]),
@@ -153,13 +163,19 @@ def show(services: Services, client_id: str, as_json: bool) -> None:
 @JSON
 @with_services
 def update(services: Services, client_id: str, first_factors: tuple[str, ...],
-           min_level: int | None, account_classes: tuple[str, ...],
+           upstreams: tuple[str, ...], all_upstreams: bool, min_level: int | None,
+           account_classes: tuple[str, ...],
            grant_types: tuple[str, ...], as_json: bool) -> None:
     """Change a relying party's login policy: an OIDC client's, or (by entity ID) a SAML SP's
-    first factors and account classes."""
+    first factors, upstream identity providers and account classes."""
+    if upstreams and all_upstreams:
+        raise CliError("--upstream 与 --all-upstreams 不能同时使用 / give --upstream or "
+                       "--all-upstreams, not both", code="usage")
     metadata: dict[str, Any] = {}
     if first_factors:
         metadata["first_factors"] = list(first_factors)
+    if upstreams or all_upstreams:
+        metadata["upstreams"] = list(upstreams)
     if min_level is not None:
         metadata["min_level"] = min_level
     if account_classes:
@@ -167,16 +183,17 @@ def update(services: Services, client_id: str, first_factors: tuple[str, ...],
     if grant_types:
         metadata["grant_types"] = list(grant_types)
     if not metadata:
-        raise CliError("没有要修改的内容 / nothing to change: give --first-factor, --min-level, "
-                       "--account-class or --grant-type", code="usage")
+        raise CliError("没有要修改的内容 / nothing to change: give --first-factor, --upstream, "
+                       "--all-upstreams, --min-level, --account-class or --grant-type",
+                       code="usage")
     with services.db.session() as session:
         known = registry.get_client(session, client_id) is not None
     if known:
         client, _ = _call(registry.update_client, services, client_id, metadata, SYSTEM_ACTOR)
         data = to_metadata(client, policy=True)
         emit(data, as_json, f"已更新 {client_id} / {client_id} updated: first factors "
-             f"{' '.join(data['first_factors'])}, min level {data['min_level']}, admits "
-             f"{' '.join(data['account_classes'])}")
+             f"{' '.join(data['first_factors'])}, upstreams {_upstreams(data['upstreams'])}, "
+             f"min level {data['min_level']}, admits {' '.join(data['account_classes'])}")
         return
     if min_level is not None or grant_types:
         raise CliError(f"没有该 OIDC 应用 / no client {client_id!r} (a SAML SP's level is "
@@ -188,11 +205,19 @@ def update(services: Services, client_id: str, first_factors: tuple[str, ...],
     if first_factors:
         sp = _call(saml_registry.set_first_factors, services, client_id, list(first_factors),
                    SYSTEM_ACTOR)
+    if "upstreams" in metadata:
+        sp = _call(saml_registry.set_upstreams, services, client_id, metadata["upstreams"],
+                   SYSTEM_ACTOR)
     if account_classes:
         sp = _call(saml_registry.set_account_classes, services, client_id,
                    list(account_classes), SYSTEM_ACTOR)
     emit(sp.summary(), as_json, f"已更新 {client_id} / {client_id} updated: first factors "
-         f"{' '.join(sp.first_factors)}, admits {' '.join(sp.account_classes)}")
+         f"{' '.join(sp.first_factors)}, upstreams {_upstreams(sp.upstreams)}, admits "
+         f"{' '.join(sp.account_classes)}")
+
+
+def _upstreams(names: list[str] | None) -> str:
+    return " ".join(names) if names else "(every enabled one)"
 
 
 @clients.command()

@@ -52,6 +52,9 @@ class OidcClient(Base, ClientMixin):
     account_classes: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["person"])
     # The first factors a login for it may use (issue 13): password, sms, passkey, scan.
     first_factors: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(ALL_FIRST_FACTORS))
+    # The upstream identity providers (their names) a login for it may come through (issue
+    # 15); empty: every enabled one.
+    upstreams: Mapped[list[str]] = mapped_column(JSON, default=list)
     id_token_signed_response_alg: Mapped[str] = mapped_column(String(16), default="RS256")
     # OIDC Registration §2: None answers userinfo as plain JSON; an alg, as a signed JWT.
     userinfo_signed_response_alg: Mapped[str | None] = mapped_column(String(16))

@@ -8,7 +8,7 @@ to a client that registered itself).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from joserfc.errors import JoseError
@@ -26,7 +26,7 @@ DYNAMIC_SCOPES = frozenset({*DEFAULT_SCOPES, "offline_access"})
 POLICY_FIELDS = (
     "department", "allowed_claims", "min_level", "first_party", "allow_refresh",
     "access_token_lifetime", "refresh_token_lifetime", "refresh_token_absolute_lifetime",
-    "id_token_lifetime", "account_classes", "first_factors",
+    "id_token_lifetime", "account_classes", "first_factors", "upstreams",
 )
 # The classes of account a relying party may admit (issue 14). Existing and new clients admit
 # citizens only: a staff account reaches a relying party only where an administrator said so.
@@ -99,6 +99,7 @@ def policy_fields(metadata: Mapping[str, Any]) -> dict[str, Any]:
     }
     values["account_classes"] = account_classes(metadata.get("account_classes"))
     values["first_factors"] = first_factors(metadata.get("first_factors"))
+    values["upstreams"] = upstreams(metadata.get("upstreams"))
     for field, (low, high, default) in LIFETIMES.items():
         values[field] = _int(metadata, field, low, high, default)
     if values["refresh_token_absolute_lifetime"] < values["refresh_token_lifetime"]:
@@ -128,6 +129,23 @@ def first_factors(value: object) -> list[str]:
     if not isinstance(value, list) or not value or not set(value) <= set(ALL_FIRST_FACTORS):
         raise _bad("first_factors", f"must list some of {', '.join(ALL_FIRST_FACTORS)}")
     return [f for f in ALL_FIRST_FACTORS if f in value]
+
+
+def upstreams(value: object, registered: Collection[str] | None = None) -> list[str]:
+    """A validated upstreams list (issue 15): names of upstream identity providers, sorted;
+    empty (or absent) accepts every enabled one. With ``registered`` (the names the upstream
+    registry holds, ``federation.upstreams.upstream_names``) a name it lacks is refused: a typo
+    would otherwise hide every upstream button from the relying party."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > 50 or not all(
+            isinstance(name, str) and 0 < len(name) <= 32 for name in value):
+        raise _bad("upstreams", "must be a list of upstream identity provider names")
+    unknown = sorted(set(value) - set(registered)) if registered is not None else []
+    if unknown:
+        raise _bad("upstreams", f"names no registered upstream identity provider: "
+                   f"{', '.join(unknown)}")
+    return sorted(set(value))
 
 
 def admits(classes: list[str] | None, account_class: str) -> bool:

@@ -13,12 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from clients import credentials
+from clients import credentials, policy
 from clients.errors import ClientNotFound, InvalidClientMetadata
 from clients.metadata import audit_view, changes, to_metadata
 from clients.models import OidcClient
 from clients.policy import POLICY_FIELDS
 from clients.validation import validate_metadata
+from federation.upstreams import upstream_names
 from idp.audit import Actor, EventType, record
 from idp.db import utcnow
 
@@ -78,11 +79,18 @@ def _set_secret(key: bytes, client: OidcClient) -> str | None:
     return secret
 
 
+def _check_upstreams(session: Session, values: dict[str, Any]) -> None:
+    """Issue 15: the upstreams a client names must be registered ones."""
+    if values.get("upstreams"):
+        policy.upstreams(values["upstreams"], upstream_names(session))
+
+
 def create_in(
     session: Session, services: Services, values: dict[str, Any], actor: Actor | None,
     action: str = "register",
 ) -> tuple[OidcClient, str | None]:
     """Insert a validated client in the caller's transaction (used by dynamic registration)."""
+    _check_upstreams(session, values)
     client = OidcClient(client_id=credentials.new_client_id(), **values)
     secret = _set_secret(secret_key(services.keyring), client)
     client.created_at = client.updated_at = utcnow()
@@ -143,6 +151,7 @@ def update_in(
     if not trusted:
         for field in POLICY_FIELDS:
             values.pop(field, None)
+    _check_upstreams(session, values)
     before = audit_view(client)
     for field, value in values.items():
         setattr(client, field, value)

@@ -29,6 +29,8 @@ from federation.linking import UpstreamLinker
 from federation.models import UpstreamProvider
 from federation.upstreams import build, enabled_upstream
 from idp.audit import Actor, EventType, Outcome, record
+from idp.sso.login_request import load_login_request
+from idp.sso.policy import upstream_allowed
 from idp.store import get_json, put_json, take_json
 
 if TYPE_CHECKING:
@@ -39,11 +41,25 @@ STATE_TTL = 10 * 60
 CHOICE_TTL = 10 * 60
 DOOR = "person"
 UNAVAILABLE = "source_unavailable"
+# Audit reasons of a login the pending request's relying party does not allow (issue 15): it
+# refuses every upstream (first factor "upstream"), or names others.
+FIRST_FACTOR = "first_factor"
+NOT_ALLOWED = "upstream_not_allowed"
 
 
 def callback_url(issuer: str, name: str) -> str:
     """The redirect URI to register at the upstream: ``<issuer>/federation/<name>/callback``."""
     return f"{issuer.rstrip('/')}/federation/{name}/callback"
+
+
+class UpstreamNotAllowed(SourceRefused):
+    """The upstream answered for a login request whose relying party does not accept it
+    (``idp.sso.policy.upstream_allowed``): nothing is redeemed, nobody logs in."""
+
+    def __init__(self, login_id: str | None) -> None:
+        super().__init__("此服务不接受通过该身份提供方登录，请使用页面上提供的方式。",
+                         f"{NOT_ALLOWED} by the relying party of the pending login")
+        self.login_id = login_id
 
 
 @dataclass(frozen=True)
@@ -75,6 +91,12 @@ def arrive(services: Services, name: str, *, params: dict[str, str], actor: Acto
     try:
         if kept is None:
             raise SourceRefused("登录已超时或已完成，请重新登录。", "state unknown or replayed")
+        # /start checked it too; the pending request decides, whoever sent the browser here.
+        request = load_login_request(services.store, kept.get("login_id"))
+        if not upstream_allowed(request, name):
+            if request is not None and request.client_id:  # whom the refusal protected
+                client_id = request.client_id[:128]
+            raise UpstreamNotAllowed(kept.get("login_id"))
         row = enabled_upstream(services, name)
         identity = build(services, row).finish(
             callback_url=callback_url(services.settings.issuer, name), params=params,

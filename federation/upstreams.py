@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from federation.contract import RedirectSource, SourceKind, SourceRefused
 from federation.linking import LINK_POLICIES
@@ -76,6 +77,12 @@ def add_upstream(services: Services, *, name: str, kind: SourceKind, display_nam
 def list_upstreams(services: Services) -> list[UpstreamProvider]:
     with services.db.session() as session:
         return list(session.scalars(select(UpstreamProvider).order_by(UpstreamProvider.name)))
+
+
+def upstream_names(session: Session) -> set[str]:
+    """Every registered upstream's name, disabled ones too (a relying party may keep naming an
+    upstream that is down for a while), in the caller's transaction."""
+    return set(session.scalars(select(UpstreamProvider.name)))
 
 
 def get_upstream(services: Services, name: str) -> UpstreamProvider | None:

@@ -125,7 +125,7 @@ def saml_create(admin):
         services(), admin, raw, body["reason"], department=_text(body.get("department")),
         name=_text(body.get("name")), allowed_attributes=body.get("allowed_attributes") or [],
         min_level=body.get("min_level", 1), account_classes=body.get("account_classes"),
-        first_factors=body.get("first_factors"))
+        first_factors=body.get("first_factors"), upstreams=body.get("upstreams"))
     return jsonify(sp.summary()), 201
 
 

@@ -15,6 +15,7 @@ from admin.web import one_time
 from admin.web.blueprints import bp
 from admin.web.guard import page
 from clients.errors import ClientError
+from federation.upstreams import list_upstreams
 from idp.claims import KNOWN_CLAIMS
 from idp.services import services
 from idp.web.i18n import language, t
@@ -63,7 +64,7 @@ def client_new(admin):
         else:
             return _show_secret_once(admin, client.client_id, secret)
     return render_template("admin/client_form.html", client=None, form=form,
-                           claims=sorted(KNOWN_CLAIMS))
+                           claims=sorted(KNOWN_CLAIMS), upstream_choices=_upstream_choices())
 
 
 @bp.get("/clients/<client_id>")
@@ -71,7 +72,7 @@ def client_new(admin):
 def client_detail(admin, client_id):
     client = oidc_clients.get_client(services(), admin, client_id[:64])
     return render_template("admin/client_form.html", client=client, form=_form_of(client),
-                           claims=sorted(KNOWN_CLAIMS),
+                           claims=sorted(KNOWN_CLAIMS), upstream_choices=_upstream_choices(),
                            can_manage=allowed(admin, Permission.RP_EDIT, client.department))
 
 
@@ -86,7 +87,8 @@ def client_update(admin, client_id):
         flash(_problem(exc), "error")
         client = oidc_clients.get_client(services(), admin, client_id[:64])
         return render_template("admin/client_form.html", client=client, form=request.form,
-                               claims=sorted(KNOWN_CLAIMS), can_manage=True), 400
+                               claims=sorted(KNOWN_CLAIMS), upstream_choices=_upstream_choices(),
+                               can_manage=True), 400
     if secret:
         return _show_secret_once(admin, client_id, secret)
     return _done(t("已保存。", "Saved."), url_for("admin.client_detail", client_id=client_id))
@@ -150,7 +152,7 @@ def _form_of(client) -> dict:
         "token_endpoint_auth_method": client.token_endpoint_auth_method,
         "application_type": client.application_type,
         "account_classes": client.account_classes or ["person"],
-        "first_factors": client.first_factors,
+        "first_factors": client.first_factors, "upstreams": client.upstreams or [],
     }
 
 
@@ -173,14 +175,20 @@ def saml_new(admin):
                 min_level=_level(request.form.get("min_level")),
                 account_classes=_account_classes(request.form),
                 first_factors=request.form.getlist("first_factors")
-                if request.form.get("first_factors_sent") else None)
+                if request.form.get("first_factors_sent") else None,
+                upstreams=request.form.getlist("upstreams"))
         except AdminError as exc:
             flash(_problem(exc), "error")
         else:
             return _done(t("已导入服务提供者。", "Service provider registered."),
                          url_for("admin.saml_detail", entity_id=sp.entity_id))
     return render_template("admin/saml_form.html", sp=None, form=form,
-                           claims=sorted(KNOWN_CLAIMS))
+                           claims=sorted(KNOWN_CLAIMS), upstream_choices=_upstream_choices())
+
+
+def _upstream_choices() -> list[tuple[str, str, bool]]:
+    """(name, display name, disabled) of every registered upstream, for the checkboxes."""
+    return [(row.name, row.display_name, row.disabled) for row in list_upstreams(services())]
 
 
 def _account_classes(form) -> list[str] | None:
@@ -199,10 +207,11 @@ def saml_detail(admin):
     form = {"name": sp.name, "department": sp.department or "",
             "allowed_attributes": sp.allowed_attributes, "min_level": str(sp.min_level),
             "account_classes": sp.account_classes or ["person"],
-            "first_factors": sp.first_factors,
+            "first_factors": sp.first_factors, "upstreams": sp.upstreams or [],
             "sign_response": "1" if sp.sign_response else "",
             "encrypt_assertions": "1" if sp.encrypt_assertions else ""}
     return render_template("admin/saml_form.html", sp=sp, form=form, claims=sorted(KNOWN_CLAIMS),
+                           upstream_choices=_upstream_choices(),
                            can_manage=allowed(admin, Permission.RP_EDIT, sp.department))
 
 
@@ -216,13 +225,21 @@ def saml_update(admin):
         values["account_classes"] = classes
     if request.form.get("first_factors_sent"):  # issue 13; none ticked is refused
         values["first_factors"] = request.form.getlist("first_factors")
+    if request.form.get("upstreams_sent"):  # issue 15; none ticked: every enabled upstream
+        values["upstreams"] = request.form.getlist("upstreams")
     for flag in ("sign_response", "encrypt_assertions"):
         values[flag] = request.form.get(flag, "")
     try:
         saml_sps.update_policy(services(), admin, entity_id, values, request.form.get("reason"))
     except AdminError as exc:
         flash(_problem(exc), "error")
-        return redirect(url_for("admin.saml_detail", entity_id=entity_id), code=303)
+        if exc.status == 404:
+            return redirect(url_for("admin.saml_detail", entity_id=entity_id), code=303)
+        # What was typed and ticked stays on the page, as on the OIDC client's form.
+        sp = saml_sps.get_sp(services(), admin, entity_id)
+        return render_template("admin/saml_form.html", sp=sp, form=request.form,
+                               claims=sorted(KNOWN_CLAIMS), upstream_choices=_upstream_choices(),
+                               can_manage=True), 400
     return _done(t("已保存。", "Saved."), url_for("admin.saml_detail", entity_id=entity_id))
 
 

@@ -39,6 +39,10 @@ def _write(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[s
 FIRST_FACTORS = {"type": "array",
                  "items": {"enum": ["password", "sms", "passkey", "scan", "upstream"]},
                  "minItems": 1, "maxItems": 5, "uniqueItems": True}
+# Issue 15: the upstream identity providers a relying party accepts, by name (registered ones:
+# an unknown name is refused as bad_input); empty: every enabled one.
+UPSTREAMS = {"type": "array", "items": line(32, min_length=1), "maxItems": 50,
+             "uniqueItems": True}
 # Issue 14: which accounts a relying party admits: citizens ("person"), staff, or both.
 ACCOUNT_CLASSES = {"type": "array", "items": {"enum": ["person", "staff"]},
                    "minItems": 1, "maxItems": 2, "uniqueItems": True}
@@ -54,6 +58,7 @@ _CLIENT_FIELDS: dict[str, Any] = {
     "min_level": LEVEL,
     "account_classes": ACCOUNT_CLASSES,
     "first_factors": FIRST_FACTORS,
+    "upstreams": UPSTREAMS,
     "subject_type": {"enum": ["public", "pairwise"]},
     "first_party": {"type": "boolean"},
     "token_endpoint_auth_method": {"enum": list(AUTH_METHODS)},
@@ -76,10 +81,12 @@ SAML_NEW = _write({
     "min_level": LEVEL,
     "account_classes": ACCOUNT_CLASSES,
     "first_factors": FIRST_FACTORS,
+    "upstreams": UPSTREAMS,
 })
 SAML_CHANGE = _write({
     "account_classes": ACCOUNT_CLASSES,
     "first_factors": FIRST_FACTORS,
+    "upstreams": UPSTREAMS,
     "name": line(200, min_length=1),
     "department": _DEPARTMENT,
     "allowed_attributes": _ATTRIBUTES,
@@ -144,6 +151,7 @@ SAML_SP = _object({"entity_id": STRING, "name": OPT_STRING, "department": OPT_ST
                    "allowed_attributes": {"type": "array", "items": STRING}, "min_level": INT,
                    "account_classes": {"type": "array", "items": STRING},
                    "first_factors": {"type": "array", "items": STRING},
+                   "upstreams": {"type": "array", "items": STRING},
                    "disabled": BOOL}, ("entity_id", "min_level", "disabled"))
 EVENT = _object({"id": INT, "at": STRING, "type": STRING, "outcome": STRING,
                  "account_id": OPT_STRING, "username": OPT_STRING, "client_id": OPT_STRING,

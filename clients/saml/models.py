@@ -40,6 +40,9 @@ class ServiceProvider(Base):
     account_classes: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["person"])
     # The first factors a login for it may use (issue 13): password, sms, passkey, scan.
     first_factors: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(ALL_FIRST_FACTORS))
+    # The upstream identity providers (their names) a login for it may come through (issue
+    # 15); empty: every enabled one.
+    upstreams: Mapped[list[str]] = mapped_column(JSON, default=list)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     metadata_xml: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -80,5 +83,5 @@ class ServiceProvider(Base):
             "encrypts": bool(self.encryption_certs) and self.encrypt_assertions,
             "allowed_attributes": self.allowed_attributes, "min_level": self.min_level,
             "account_classes": self.account_classes, "first_factors": self.first_factors,
-            "disabled": self.disabled,
+            "upstreams": self.upstreams, "disabled": self.disabled,
         }

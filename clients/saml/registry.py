@@ -14,6 +14,7 @@ from clients import policy
 from clients.errors import InvalidClientMetadata
 from clients.saml.metadata import MetadataError, SpMetadata
 from clients.saml.models import ServiceProvider
+from federation.upstreams import upstream_names
 from idp.audit import Actor, EventType, Outcome, record
 
 if TYPE_CHECKING:
@@ -32,10 +33,11 @@ def register_sp(
     department: str | None = None, name: str | None = None,
     allowed_attributes: list[str] | None = None, min_level: int = 1,
     sign_response: bool = False, replace: bool = False, account_classes: list[str] | None = None,
-    first_factors: list[str] | None = None,
+    first_factors: list[str] | None = None, upstreams: list[str] | None = None,
 ) -> ServiceProvider:
     """Register (or, with replace, re-import) the SP of already read and trusted metadata
-    (``idp.saml.sp_metadata.import_sp`` reads it); MetadataError names what is wrong.
+    (``idp.saml.sp_metadata.import_sp`` reads it); MetadataError names what is wrong,
+    InvalidClientMetadata an upstream identity provider that is not registered.
     xml_bytes is kept as the registration's record of what was imported."""
     if min_level not in LEVELS:
         raise MetadataError(f"min_level must be one of {LEVELS}")
@@ -49,6 +51,8 @@ def register_sp(
     fields = asdict(meta)
     fields["name"] = (name or meta.name or meta.entity_id)[:200]
     with services.db.begin() as session:
+        # Not the metadata's fault: InvalidClientMetadata names the unknown upstream.
+        named = policy.upstreams(upstreams, upstream_names(session))
         sp = session.get(ServiceProvider, meta.entity_id)
         if sp is not None and not replace:
             raise MetadataError(f"an SP with entity ID {meta.entity_id!r} is already registered")
@@ -65,6 +69,8 @@ def register_sp(
             sp.account_classes = classes
         if first_factors is not None or not sp.first_factors:
             sp.first_factors = factors
+        if upstreams is not None or sp.upstreams is None:  # a re-import keeps them
+            sp.upstreams = named
         sp.sign_response = sign_response
         sp.metadata_xml = xml_bytes.decode("utf-8", "replace")
         record(session, EventType.CLIENT_CHANGE, Outcome.SUCCESS, actor=actor,
@@ -119,6 +125,22 @@ def set_first_factors(services: Services, entity_id: str, factors: list[str],
         record(session, EventType.CLIENT_CHANGE, actor=actor, client_id=entity_id[:128],
                action="saml.update", before={"first_factors": before},
                after={"first_factors": factors})
+    _forget(entity_id)
+    return sp
+
+
+def set_upstreams(services: Services, entity_id: str, names: list[str],
+                  actor: Actor) -> ServiceProvider | None:
+    """Set the upstream identity providers an SP accepts (issue 15; empty: every enabled one);
+    None for an unknown SP. ``InvalidClientMetadata`` names an upstream not registered."""
+    with services.db.begin() as session:
+        names = policy.upstreams(names, upstream_names(session))
+        sp = session.get(ServiceProvider, entity_id)
+        if sp is None:
+            return None
+        before, sp.upstreams = sp.upstreams, names
+        record(session, EventType.CLIENT_CHANGE, actor=actor, client_id=entity_id[:128],
+               action="saml.update", before={"upstreams": before}, after={"upstreams": names})
     _forget(entity_id)
     return sp
 

@@ -51,7 +51,9 @@ class EventType(StrEnum):
     ACCOUNT_UNLOCK = "account.unlock"
     # Upstream identity providers (federation/linking.py). detail: {"source", "how":
     # "id_number"|"confirmed"|"created"} on a link; {"source"} on an unlink; never the subject's
-    # attributes. A login through an upstream is LOGIN with "methods" ["fed", ...], "source".
+    # attributes. A login through an upstream is LOGIN with "methods" ["fed", ...], "source";
+    # one the pending request's relying party does not allow fails with "reason":
+    # "upstream_not_allowed" (it names other upstreams) or "first_factor" (it takes none).
     FEDERATION_LINK = "federation.link"
     FEDERATION_UNLINK = "federation.unlink"
     LEGAL_PERSON_CREATE = "legal_person.create"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from clients.errors import ClientError
 from clients.saml import registry
 from clients.saml.metadata import MetadataError
 from idp.audit import SYSTEM_ACTOR
@@ -31,6 +32,9 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--first-factor", "first_factors", multiple=True,
               type=click.Choice(["password", "sms", "passkey", "scan"]),
               help="First factor a login for it may use (default: every one). Repeatable.")
+@click.option("--upstream", "upstreams", multiple=True, metavar="NAME",
+              help="An upstream identity provider a login for it may come through (its name "
+                   "in idp federation list; default: every enabled one). Repeatable.")
 @click.option("--sign-response", is_flag=True, help="Sign the Response too, not only the "
               "Assertion.")
 @click.option("--replace", is_flag=True, help="Re-import the metadata of a registered SP.")
@@ -41,8 +45,8 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_services
 def add_saml(services: Services, metadata_file: Path, name: str | None, department: str | None,
              attributes: tuple[str, ...], min_level: int, account_classes: tuple[str, ...],
-             first_factors: tuple[str, ...], sign_response: bool, replace: bool,
-             signer_cert: Path | None, as_json: bool) -> None:
+             first_factors: tuple[str, ...], upstreams: tuple[str, ...], sign_response: bool,
+             replace: bool, signer_cert: Path | None, as_json: bool) -> None:
     """Register a SAML service provider from its metadata."""
     try:
         sp = import_sp(
@@ -50,9 +54,11 @@ def add_saml(services: Services, metadata_file: Path, name: str | None, departme
             name=name, allowed_attributes=list(attributes), min_level=min_level,
             sign_response=sign_response, replace=replace, signer_cert=signer_cert,
             account_classes=list(account_classes) or None,
-            first_factors=list(first_factors) or None)
+            first_factors=list(first_factors) or None, upstreams=list(upstreams) or None)
     except MetadataError as exc:
         raise CliError(f"SAML 元数据无法读取 / {exc}", code="invalid_metadata") from exc
+    except ClientError as exc:  # an upstream not registered (issue 15)
+        raise CliError.coded(exc.error, f"{exc.zh}：{exc.description}") from exc
     anchor = signer_cert or services.settings.saml_metadata_signer_cert
     signed = f", metadata signature verified with {anchor}" if anchor else ""
     emit(sp.summary(), as_json,

@@ -117,6 +117,7 @@ def _answer(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
         client_name=sp.name, force_login=info.force_authn or reason.fresh_login,
         min_level=info.min_level,
         first_factors=list(sp.first_factors) if sp.first_factors else None,
+        upstreams=list(sp.upstreams) if sp.upstreams else None,
         passkey_required=info.phishing_resistant,
     )
     return Answer.redirect(f"/login?login={save_login_request(services.store, login)}")
@@ -154,11 +155,12 @@ def _requirements(info: AuthnRequestInfo, sp: ServiceProvider, *,
                   resumed: bool) -> LoginRequirements:
     """The AuthnRequest's demands in the login policy's terms: ForceAuthn, a login made for
     this request (Core §3.4.1); RequestedAuthnContext and the SP's policy, a level (and the
-    passkey class, a passkey); the SP's first factors (issue 13)."""
+    passkey class, a passkey); the SP's first factors (issue 13) and upstreams (issue 15)."""
     return LoginRequirements(
         requested_at=info.received_at, resumed=resumed, force_login=info.force_authn,
         min_level=info.min_level, phishing_resistant=info.phishing_resistant,
-        first_factors=tuple(sp.first_factors) if sp.first_factors else None)
+        first_factors=tuple(sp.first_factors) if sp.first_factors else None,
+        upstreams=tuple(sp.upstreams) if sp.upstreams else None)
 
 
 def _target(sp: ServiceProvider, info: AuthnRequestInfo) -> Target:

@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 
 def establish_session(
     services: Services, current: tuple[str, SsoSession] | None, *, account_id: str, username: str,
-    level: int, amr: list[str], door: str, actor: Actor, now: int | None = None,
+    level: int, amr: list[str], door: str, actor: Actor, upstream: str | None = None,
+    now: int | None = None,
 ) -> tuple[str, SsoSession]:
-    """The (cookie token, session) the browser holds after this login."""
+    """The (cookie token, session) the browser holds after this login; ``upstream``: the
+    upstream identity provider it came through (issue 15), None for a local login."""
     now = now or int(time.time())
     sessions = services.sessions
     if current is not None:
@@ -30,10 +32,12 @@ def establish_session(
         if session.account_id == account_id:
             if door == "person":
                 session.acting_for = None  # the person door acts for nobody
-            sessions.reauthenticate(token, session, level=level, amr=amr, now=now)
+            sessions.reauthenticate(token, session, level=level, amr=amr, upstream=upstream,
+                                    now=now)
             return token, session
         end_session(services, token=token, actor=actor, initiator="switch_account")
-    return sessions.create(account_id=account_id, username=username, level=level, amr=amr, now=now)
+    return sessions.create(account_id=account_id, username=username, level=level, amr=amr,
+                           upstream=upstream, now=now)
 
 
 # RFC 8176 methods that are a second factor: an authenticator app's code, or a passkey (after

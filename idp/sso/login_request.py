@@ -37,6 +37,8 @@ class LoginRequest:
     door: Door | None = None  # which door of the portal to open
     # The first factors the relying party accepts (idp.sso.first_factors); None: every one.
     first_factors: list[str] | None = None
+    # The upstream identity providers it accepts, by name (issue 15); None: every enabled one.
+    upstreams: list[str] | None = None
     # A phishing-resistant login asked for (SAML's passkey class): only a passkey will do.
     passkey_required: bool = False
     created_at: int = field(default_factory=lambda: int(time.time()))

@@ -87,6 +87,7 @@ class LoginRequirements:
     max_age: int | None = None  # seconds since auth_time (OIDC max_age)
     min_level: int = 1  # assurance level (acr) the relying party needs
     first_factors: tuple[str, ...] | None = None  # the first factors it accepts (None: all)
+    upstreams: tuple[str, ...] | None = None  # the upstreams it accepts, by name (None: all)
     phishing_resistant: bool = False  # a passkey used in this session (SAML's passkey class)
     other_account: bool = False  # the person chose "use another account"
     expected: ExpectedSubject | None = None  # the person the relying party expects
@@ -144,11 +145,17 @@ def passkey_missing(session, req, _now) -> Reason | None:
 
 def first_factor_refused(session, req, _now) -> Reason | None:
     """The session began with a first factor the relying party does not accept (an SMS
-    login at a service that wants a password or a passkey): a new login, with an accepted one."""
-    if req.first_factors is None:
-        return None
+    login at a service that wants a password or a passkey), or came through an upstream
+    identity provider it does not name (issue 15; a session that cannot say which upstream
+    counts as none named): a new login, with an accepted one."""
     factor = first_factor_of(session.amr)
-    return Reason.FIRST_FACTOR if factor is not None and factor not in req.first_factors else None
+    if factor is None:
+        return None
+    if req.first_factors is not None and factor not in req.first_factors:
+        return Reason.FIRST_FACTOR
+    if factor is FirstFactor.UPSTREAM and req.upstreams and session.upstream not in req.upstreams:
+        return Reason.FIRST_FACTOR
+    return None
 
 
 def allowed_first_factors(request: LoginRequest | None) -> frozenset[str]:
@@ -159,6 +166,15 @@ def allowed_first_factors(request: LoginRequest | None) -> frozenset[str]:
     if request is not None and request.passkey_required:  # only a passkey resists phishing
         return allowed & {FirstFactor.PASSKEY.value}
     return allowed
+
+
+def upstream_allowed(request: LoginRequest | None, name: str) -> bool:
+    """Whether a login for a pending request may come through the upstream ``name``: the
+    relying party accepts the first factor ``upstream`` and names this one, or names none
+    (every one without a request)."""
+    if FirstFactor.UPSTREAM not in allowed_first_factors(request):
+        return False
+    return request is None or not request.upstreams or name in request.upstreams
 
 
 def login_prompt(_session, req, _now) -> Reason | None:

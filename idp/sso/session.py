@@ -41,6 +41,9 @@ class SsoSession:
     # Relying parties signed in through this session: "oidc:<client_id>" or
     # "saml:<entity_id>" -> what their logout needs (e.g. SAML NameID).
     participants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The upstream identity provider (its name) the last authentication came through (issue
+    # 15; amr "fed"), None for a local one: a relying party that names its upstreams checks it.
+    upstream: str | None = None
 
     @property
     def acr(self) -> str:
@@ -69,14 +72,15 @@ class SessionService:
 
     def create(
         self, *, account_id: str, username: str, level: int, amr: list[str],
-        acting_for: dict[str, Any] | None = None, now: int | None = None,
+        acting_for: dict[str, Any] | None = None, upstream: str | None = None,
+        now: int | None = None,
     ) -> tuple[str, SsoSession]:
         """A new session; returns (cookie token, session)."""
         now = now or int(time.time())
         session = SsoSession(
             sid=secrets.token_urlsafe(16), account_id=account_id, username=username,
             auth_time=now, amr=amr, level=level, created_at=now, last_seen=now,
-            acting_for=acting_for,
+            acting_for=acting_for, upstream=upstream,
         )
         token = f"{session.sid}.{secrets.token_urlsafe(32)}"
         self._save(_digest(token), session, now)
@@ -112,14 +116,15 @@ class SessionService:
 
     def reauthenticate(
         self, token: str, session: SsoSession, *, level: int, amr: list[str],
-        now: int | None = None,
+        upstream: str | None = None, now: int | None = None,
     ) -> None:
         """A new authentication in the same session: same sid, fresh ``auth_time`` (this is
         what satisfies prompt=login, max_age and ForceAuthn)."""
         now = now or int(time.time())
         session.auth_time, session.last_seen, session.level, session.amr = now, now, level, amr
+        session.upstream = upstream
         # The new authentication replaces the old one's facts even where they look unchanged.
-        self._merge(token, session, now, force=("auth_time", "level", "amr"))
+        self._merge(token, session, now, force=("auth_time", "level", "amr", "upstream"))
 
     def add_participant(self, token: str, key: str, data: dict[str, Any] | None = None) -> None:
         """Record a relying party signed in through the session ("oidc:<id>", "saml:<id>")."""

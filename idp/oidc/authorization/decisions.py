@@ -171,6 +171,7 @@ def _requirements(flow: Flow, saved: Pending, grant, prompts: set[str], requeste
                       min(parameters.requested_levels(requested_acr), default=1)),
         phishing_resistant=parameters.phishing_resistant_asked(requested_acr),
         first_factors=tuple(client.first_factors) if client.first_factors else None,
+        upstreams=tuple(client.upstreams) if client.upstreams else None,
         other_account=other_account,
         expected=_expected_subject(flow, client, data.get("id_token_hint")),
         select_account="select_account" in prompts and not saved.account_selected,
@@ -229,6 +230,7 @@ def _go_login(flow: Flow, saved: Pending, client, data, requirements: LoginRequi
         client_id=client.client_id, client_name=client.name, force_login=reason.fresh_login,
         min_level=requirements.min_level, login_hint=data.get("login_hint"),
         first_factors=list(client.first_factors) if client.first_factors else None,
+        upstreams=list(client.upstreams) if client.upstreams else None,
         passkey_required=requirements.phishing_resistant,
     )
     return GoLogin(save_login_request(flow.services.store, login))

@@ -49,6 +49,7 @@ def next_step(services: Services, request: DeviceRequest, client: Any,
     requirements = LoginRequirements(
         requested_at=request.created_at, min_level=int(client.min_level or 1),
         first_factors=tuple(client.first_factors) if client.first_factors else None,
+        upstreams=tuple(client.upstreams) if client.upstreams else None,
     )
     reason = interaction_needed(session, requirements)
     if reason is not None:
@@ -57,6 +58,7 @@ def next_step(services: Services, request: DeviceRequest, client: Any,
             client_name=client.name, force_login=reason.fresh_login,
             min_level=requirements.min_level,
             first_factors=list(client.first_factors) if client.first_factors else None,
+            upstreams=list(client.upstreams) if client.upstreams else None,
         )
         return GoLogin(save_login_request(services.store, login))
     if not admits(client.account_classes, account_class_of(services, session.account_id) or ""):

@@ -74,16 +74,18 @@ def continue_login(pending: PendingLogin) -> Response:
     return finish_login(pending, ["pwd"])
 
 
-def finish_login(pending: PendingLogin, amr: list[str], *, new_account: bool = False) -> Response:
+def finish_login(pending: PendingLogin, amr: list[str], *, new_account: bool = False,
+                 upstream: str | None = None) -> Response:
     """Every required factor is done: make the SSO session, set its cookie, go on. Every login
     ends here, so here a browser not seen in 90 days is told to the person by SMS (not for
-    the sign-up that made the account: ``new_account``)."""
+    the sign-up that made the account: ``new_account``). ``upstream``: the upstream identity
+    provider the login came through, which the session records (issue 15)."""
     svc = services()
     amr = _with_first_factor(pending, amr)
     level = level_after(pending.person_level, amr)
     token, sso = establish_session(
         svc, current_session(), account_id=pending.account_id, username=pending.username,
-        level=level, amr=amr, door=pending.door, actor=actor(),
+        level=level, amr=amr, door=pending.door, actor=actor(), upstream=upstream,
     )
     device = device_id()
     note_login_device(svc, actor(), account_id=pending.account_id, device_id=device,

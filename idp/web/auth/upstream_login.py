@@ -13,23 +13,32 @@ from flask import abort, flash, redirect, render_template, request, session, url
 
 from federation.contract import SourceError, SourceUnavailable
 from federation.upstream_login import (
+    FIRST_FACTOR,
+    NOT_ALLOWED,
+    UpstreamNotAllowed,
     arrive,
     begin,
     choose_existing,
     choose_new,
+    failed,
     held,
     hold,
     peek,
 )
 from federation.upstream_logout import backchannel_logout
 from federation.upstream_sessions import remember
-from federation.upstreams import UpstreamDisabled, enabled_upstream, list_upstreams
+from federation.upstreams import (
+    UpstreamDisabled,
+    enabled_upstream,
+    get_upstream,
+    list_upstreams,
+)
 from idp.authn.password_login import password_login
 from idp.authn.pending import PendingLogin
 from idp.services import services
 from idp.sso.first_factors import FirstFactor
 from idp.sso.login_request import LoginRequest
-from idp.sso.policy import allowed_first_factors
+from idp.sso.policy import allowed_first_factors, upstream_allowed
 from idp.sso.session import COOKIE_NAME
 from idp.web.auth.blueprints import bp
 from idp.web.auth.login_flow import actor, expired, finish_login, login_request, see_other
@@ -46,11 +55,13 @@ _LOCAL_FACTORS = frozenset({"otp", "hwk", "swk"})
 
 
 def upstream_buttons(login_id: str | None) -> list[tuple[str, str]]:
-    """(name, display name) of each enabled upstream the pending request allows."""
-    if FirstFactor.UPSTREAM not in allowed_first_factors(login_request(login_id)):
+    """(name, display name) of each enabled upstream the pending request allows (its relying
+    party accepts the first factor ``upstream`` and names this one, or names none)."""
+    request_ = login_request(login_id)
+    if FirstFactor.UPSTREAM not in allowed_first_factors(request_):
         return []
     return [(row.name, row.display_name) for row in list_upstreams(services())
-            if not row.disabled]
+            if not row.disabled and upstream_allowed(request_, row.name)]
 
 
 @bp.record_once
@@ -67,7 +78,7 @@ def upstream_start(name: str):
     request_ = login_request(login_id)
     if login_id and request_ is None:
         return expired()
-    if _refused(request_):
+    if _refused(request_, name):
         return see_other(url_for("auth.login_form", login=login_id))
     try:
         url, state = begin(services(), name, login_id=request_.id if request_ else None)
@@ -100,6 +111,10 @@ def upstream_callback(name: str):
         arrival = arrive(services(), name, params=params, actor=actor(), client_id=None)
     except UpstreamDisabled:
         abort(404)
+    except UpstreamNotAllowed as exc:  # audited by arrive(); back to the ways the page offers
+        flash(t(exc.description, "This service does not accept that identity provider: use a "
+                "way the page offers."), "error")
+        return see_other(url_for("auth.login_form", login=exc.login_id))
     except SourceError as exc:
         return _unavailable(name, None, exc)
     if arrival.login is None:
@@ -186,7 +201,7 @@ def _confirmed_account():
 def _finish(login, identity, login_id: str | None):
     pending = PendingLogin(login.account_id, login.username, login.level, "person", login_id)
     amr = [m for m in login.amr if m not in _LOCAL_FACTORS]
-    response = finish_login(pending, amr)
+    response = finish_login(pending, amr, upstream=login.source)
     sid = _new_sid(response)
     if sid:
         remember(services(), sid, login.source, dict(identity.attributes))
@@ -202,12 +217,24 @@ def _new_sid(response) -> str | None:
     return None
 
 
-def _refused(request_: LoginRequest | None) -> bool:
-    if FirstFactor.UPSTREAM in allowed_first_factors(request_):
+def _refused(request_: LoginRequest | None, name: str) -> bool:
+    """True (flashed and audited) when the pending request's relying party refuses logins
+    through upstreams, or names others than ``name`` (issue 15)."""
+    if upstream_allowed(request_, name):
         return False
-    flash(t("此服务不接受通过其他身份提供方登录，请使用页面上提供的方式。",
-            "This service does not accept other identity providers: use a way the page offers."),
-          "error")
+    client_id = request_.client_id[:128] if request_ and request_.client_id else None
+    if FirstFactor.UPSTREAM not in allowed_first_factors(request_):
+        failed(services(), actor(), name, client_id, FIRST_FACTOR)
+        flash(t("此服务不接受通过其他身份提供方登录，请使用页面上提供的方式。",
+                "This service does not accept other identity providers: use a way the page "
+                "offers."), "error")
+        return True
+    failed(services(), actor(), name, client_id, NOT_ALLOWED)
+    row = get_upstream(services(), name)
+    shown = row.display_name if row is not None else name[:32]
+    flash(t(f"此服务不接受通过「{shown}」登录，请使用页面上提供的方式。",
+            f"This service does not accept logging in through {shown}: use a way the page "
+            "offers."), "error")
     return True
 
 
