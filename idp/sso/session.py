@@ -15,7 +15,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from idp.settings import Settings
@@ -49,6 +49,8 @@ class SsoSession:
     def acr(self) -> str:
         return str(self.level)
 
+
+_FIELD_NAMES = frozenset(declared.name for declared in fields(SsoSession))
 
 SessionEndListener = Callable[[SsoSession, Any], None]
 # Called as revoker(session, participant_key, participant_data) when the person revokes one
@@ -174,7 +176,7 @@ class SessionService:
             if entry is None or (entry["session"].get("acting_for") or {}).get("id") \
                     != legal_person_id:
                 return None
-            session = SsoSession(**entry["session"])
+            session = stored_session(entry["session"])
             session.acting_for = None
             return _dump(entry["secret_hash"], session), self._ttl(session, now)
 
@@ -194,7 +196,7 @@ class SessionService:
         raw = self.store.take(f"sso:{sid}")
         if raw is None:
             return None
-        session = SsoSession(**json.loads(raw)["session"])
+        session = stored_session(json.loads(raw)["session"])
         self._index_remove(session.account_id, sid)
         for listener in self.end_listeners:
             listener(session, context)
@@ -244,7 +246,7 @@ class SessionService:
             # The same check as load(): a forged token or an ended session changes nothing.
             if entry is None or not hmac.compare_digest(entry["secret_hash"], digest):
                 return None
-            session = SsoSession(**entry["session"])
+            session = stored_session(entry["session"])
             if not self._alive(session, now) or not apply(session):
                 return None
             session.last_seen = max(session.last_seen, now)  # a change is a use
@@ -315,10 +317,16 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def stored_session(stored: dict[str, Any]) -> SsoSession:
+    """A session from its stored fields. Fields this version does not know are left out: in
+    a rolling upgrade a node still on the older version reads sessions the newer ones wrote."""
+    return SsoSession(**{name: value for name, value in stored.items() if name in _FIELD_NAMES})
+
+
 def _session(raw: str, entry: dict[str, Any]) -> SsoSession:
     """The session of a stored entry, remembering its fields as stored (see _remember); a
     second parse of the raw text is that copy, at a fraction of asdict's cost."""
-    session = SsoSession(**entry["session"])
+    session = stored_session(entry["session"])
     session._loaded = json.loads(raw)["session"]  # type: ignore[attr-defined]
     return session
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from idp.services import Services
@@ -31,6 +33,20 @@ def test_use_keeps_a_session_alive_but_never_past_its_absolute_lifetime(sessions
         moment += sessions.idle // 2
         assert sessions.load(token, now=moment) is not None  # each use extends the idle timer
     assert sessions.load(token, now=now + sessions.absolute) is None
+
+
+def test_a_session_a_newer_version_stored_with_a_field_unknown_here_still_loads_and_ends(
+        sessions):
+    """A rolling upgrade: nodes of two versions share the Store for a while."""
+    token, sso = sessions.create(account_id="a1", username="alice", level=2, amr=["pwd"])
+    key = f"sso:{sso.sid}"
+    entry = json.loads(sessions.store.get(key))
+    entry["session"]["added_in_a_later_version"] = {"x": 1}
+    sessions.store.put(key, json.dumps(entry), 600)
+    loaded = sessions.load(token)
+    assert loaded is not None and loaded.username == "alice" and loaded.level == 2
+    assert sessions.end(token=token).sid == sso.sid
+    assert sessions.load(token) is None
 
 
 def test_logout_ends_the_session_everywhere_and_tells_the_listeners(
