@@ -15,7 +15,9 @@ class Outcome(StrEnum):
 class EventType(StrEnum):
     # Authentication. detail: {"door": "person"|"legal"|"staff", "methods": [...], "reason": ...};
     # the staff door adds "source" (the directory's name) and may fail with "reason":
-    # "source_unavailable" (down or timed out: not counted) or "source_disabled".
+    # "source_unavailable" (down or timed out: not counted) or "source_disabled". A step with
+    # a first factor the pending request's relying party does not accept fails with "reason":
+    # "first_factor", before any credential is checked (idp/web/auth/login_methods.py).
     LOGIN = "login"
     LOGIN_MFA = "login.mfa"  # the second-factor step; detail: {"method": "totp"|"recovery"},
     # "purpose": "password_reset" when it is the forgot-password step

@@ -17,7 +17,9 @@ from methods_helpers import (
     outbox,
     page_text,
 )
+from sqlalchemy import select
 
+from idp.audit import AuditEvent
 from idp.authn.one_time_codes import MAX_TRIES
 
 
@@ -145,6 +147,11 @@ def test_a_relying_party_that_refuses_sms_gets_no_tab_and_no_sms_login(
     assert "method" not in refused.headers["Location"]
     assert "此服务不接受短信验证码登录" in page_text(client, refused.headers["Location"])
     assert outbox(settings) == []
+    with svc.db.session() as session:  # the step made by hand is in the security log
+        event = session.scalars(select(AuditEvent).where(AuditEvent.type == "login")
+                                .order_by(AuditEvent.id.desc())).first()
+    assert (event.outcome, event.client_id) == ("failure", rp.client.client_id)
+    assert (event.detail["reason"], event.detail["methods"]) == ("first_factor", ["sms"])
 
 
 def test_an_sms_session_does_not_answer_a_relying_party_that_refuses_sms(

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from flask import flash
 
+from idp.audit import EventType, Outcome, record
+from idp.services import services
 from idp.sso.first_factors import ALL_FIRST_FACTORS, FirstFactor
 from idp.sso.login_request import LoginRequest
 from idp.sso.policy import allowed_first_factors
+from idp.web.auth.login_flow import actor
 from idp.web.i18n import t
 
 # The tabs, in order: the factor each one uses.
@@ -17,6 +20,10 @@ TABS = (FirstFactor.PASSWORD, FirstFactor.SMS, FirstFactor.SCAN)
 # accepts when it refuses one of them (an upstream has buttons of its own, and relying parties
 # registered before upstreams existed do not list them).
 PAGE_FACTORS = (FirstFactor.PASSWORD, FirstFactor.SMS, FirstFactor.PASSKEY, FirstFactor.SCAN)
+# The "methods" a LOGIN event gives for each first factor (idp.audit.events).
+AUDITED_METHOD = {FirstFactor.PASSWORD: "pwd", FirstFactor.SMS: "sms",
+                  FirstFactor.PASSKEY: "passkey", FirstFactor.SCAN: "mca",
+                  FirstFactor.UPSTREAM: "fed"}
 
 
 def factor_names() -> dict[str, str]:
@@ -44,10 +51,15 @@ def methods_context(request_: LoginRequest | None, door: str, asked: str | None)
 
 
 def refused(request_: LoginRequest | None, factor: FirstFactor) -> bool:
-    """True (with the page's message flashed) when the request's relying party does not
-    accept this first factor: the step must not go on."""
+    """True (with the page's message flashed, and audited) when the request's relying party
+    does not accept this first factor: the step must not go on. The page never offers such a
+    step, so one that arrives was made by hand."""
     if factor in allowed_first_factors(request_):
         return False
+    with services().db.begin() as session:
+        record(session, EventType.LOGIN, Outcome.FAILURE, actor=actor(),
+               client_id=request_.client_id if request_ else None,
+               methods=[AUDITED_METHOD[factor]], reason="first_factor")
     name = factor_names()[factor]
     flash(t(f"此服务不接受{name}登录，请使用页面上提供的方式。",
             f"This service does not accept logging in with {name}: use a way the page offers."),
