@@ -29,6 +29,7 @@ from idp.settings import Settings, SettingsError
 from keys.algorithms import JWT_ALGORITHMS, RSA_BITS, SAML, JoseKey, JwtRegistry, from_pem
 from keys.algorithms import jose_key as make_jose_key
 from keys.certificates import CertificateError, load_pair
+from keys.compact_jws import SIGNERS, CompactSigner
 from keys.data_keys import Keyring
 from keys.lifecycle import Lifecycle, NewKey, Rotation, aware, seal_context
 from keys.models import KeySlot, KeyState, SigningKey
@@ -83,6 +84,7 @@ class SigningKeys:
         self._generation = -1
         self._keys: dict[str, KeyInfo] = {}
         self._private: dict[str, JoseKey] = {}
+        self._signers: dict[str, CompactSigner] = {}  # by kid, over the keys in _private
         self._public: dict[str, JoseKey] = {}
         self._registries = {alg: JwtRegistry(algorithms=[alg]) for alg in JWT_ALGORITHMS}
         self._lifecycle: Lifecycle | None = None
@@ -100,6 +102,11 @@ class SigningKeys:
     def sign_jwt(self, claims: dict, alg: str = DEFAULT_ALG, header: dict | None = None) -> str:
         """A compact JWS of claims by alg's current key; header may add e.g. typ (RFC 9068)."""
         key = self.signing_key(alg)
+        if alg in SIGNERS:  # our own header and claims: signed without joserfc (compact_jws)
+            signer = self._signers.get(key.kid)
+            if signer is None:
+                signer = self._signers[key.kid] = CompactSigner(alg, key.kid, key.private_key)
+            return signer.sign(claims, header)
         protected = {**(header or {}), "alg": alg, "kid": key.kid}
         return jwt.encode(protected, claims, key, registry=self._registries[alg])
 
@@ -279,6 +286,7 @@ class SigningKeys:
         # Forget decrypted keys that were removed.
         self._private = {kid: k for kid, k in self._private.items() if kid in self._keys}
         self._public = {kid: k for kid, k in self._public.items() if kid in self._keys}
+        self._signers = {kid: k for kid, k in self._signers.items() if kid in self._keys}
         self._generation = generation
 
     def _housekeeping(self) -> bool:

@@ -19,6 +19,7 @@ import base64
 import binascii
 import json
 import logging
+import re
 from collections.abc import Iterator
 from urllib.parse import unquote, unquote_to_bytes
 
@@ -39,6 +40,10 @@ CLIENT_AUTH_PREFIXES = ("/par", "/token", "/introspect", "/revoke")
 # Headers a view or the audit log reads as text.
 READ_HEADERS = ("Authorization", "User-Agent", "Accept-Language", "X-CSRF-Token")
 MAX_JSON_DEPTH = 64
+# What needs no decoding to pass (most requests, every token request): printable ASCII, and in
+# a form or query string no %-escape either ('+' stands for a space, which passes too).
+_PLAIN_PATH = re.compile(r"[\x20-\x7e]*")
+_PLAIN_FORM = re.compile(rb"[\x20-\x24\x26-\x7e]*")
 
 
 class _Refused(Exception):
@@ -58,6 +63,8 @@ def _pairs(raw: bytes) -> Iterator[tuple[bytes, bytes]]:
 
 
 def _check_pairs(raw: bytes, where: str) -> None:
+    if _PLAIN_FORM.fullmatch(raw):  # nothing escaped, nothing outside printable ASCII
+        return
     for name, value in _pairs(raw):
         try:
             label = decode_text(name)
@@ -70,6 +77,8 @@ def _check_pairs(raw: bytes, where: str) -> None:
 
 
 def _check_path(environ: dict) -> None:
+    if _PLAIN_PATH.fullmatch(environ.get("PATH_INFO", "")):
+        return
     raw = environ.get("PATH_INFO", "").encode("latin-1", "replace")
     try:
         path = decode_text(raw)
