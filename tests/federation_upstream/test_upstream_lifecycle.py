@@ -21,7 +21,7 @@ from upstream_helpers import (
     events,
     login_through_upstream,
     next_upstream_person,
-    post_form,
+    submit,
     walk,
 )
 
@@ -64,12 +64,12 @@ def test_a_first_login_confirmed_with_the_local_password_links_that_account(live
     next_upstream_person(upstream, "nat-newcomer")
     browser = requests.Session()
     page = login_through_upstream(base, rp, browser)
-    wrong = post_form(browser, page, "/federation/choose", stop=(RP_REDIRECT,),
+    wrong = submit(browser, page, "/federation/choose", stop=(RP_REDIRECT,),
                       choice="existing", username=USERNAME, password="not-it")
     assert "用户名或密码错误，未关联" in wrong.text
     wangwu = find_person_by_username(services, USERNAME)
     assert links_of(services, wangwu.id) == []
-    arrived = post_form(browser, wrong, "/federation/choose", stop=(RP_REDIRECT,),
+    arrived = submit(browser, wrong, "/federation/choose", stop=(RP_REDIRECT,),
                         choice="existing", username=USERNAME, password=PASSWORD)
     tokens = rp.redeem(base, arrived.url)
     assert "fed" in tokens["claims"]["amr"]
@@ -85,7 +85,7 @@ def test_an_unknown_person_gets_a_new_account_at_the_upstreams_level(live, upstr
     next_upstream_person(upstream, "nat-newcomer")
     browser = requests.Session()
     page = login_through_upstream(base, rp, browser)
-    arrived = post_form(browser, page, "/federation/choose", stop=(RP_REDIRECT,), choice="new")
+    arrived = submit(browser, page, "/federation/choose", stop=(RP_REDIRECT,), choice="new")
     tokens = rp.redeem(base, arrived.url)
     assert tokens["claims"]["acr"] == "2"
     person = find_person_by_id_number(services, NEWCOMER_ID)
@@ -108,7 +108,7 @@ def test_a_link_is_listed_on_my_account_and_removed(live, upstream, rp):
     page = browser.get(f"{base}/account/links/{link_id}/remove", timeout=10)
     # Logged in through the upstream a moment ago: fresh enough, no password asked.
     assert 'name="password"' not in page.text
-    done = post_form(browser, page, f"/account/links/{link_id}/remove", stop=())
+    done = submit(browser, page, f"/account/links/{link_id}/remove", stop=())
     assert "已解除与国家政务服务平台的关联" in done.text
     wangwu = find_person_by_username(services, USERNAME)
     assert links_of(services, wangwu.id) == []
@@ -147,7 +147,7 @@ def test_logging_out_here_logs_out_at_the_upstream(live, upstream, rp):
     login_through_upstream(base, rp, browser)
     assert upstream_session_alive(browser, upstream, base)
     confirm = browser.get(f"{base}/logout", timeout=10)
-    logged_out = post_form(browser, confirm, "/logout", stop=())
+    logged_out = submit(browser, confirm, "/logout", stop=())
     frames = [unescape(src) for src in re.findall(r'<iframe src="([^"]+)"', logged_out.text)]
     at_upstream = [f for f in frames if f.startswith(f"{upstream}/session/end")]
     assert len(at_upstream) == 1 and "id_token_hint=" in at_upstream[0]

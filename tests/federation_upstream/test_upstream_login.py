@@ -14,7 +14,7 @@ from upstream_helpers import (
     events,
     login_through_upstream,
     next_upstream_person,
-    post_form,
+    submit,
     walk,
 )
 
@@ -56,7 +56,7 @@ def test_the_same_name_and_phone_never_reach_an_account_a_new_one_is_made(live, 
     assert "关联已有账号" in page.text
     wangwu = find_person_by_username(services, USERNAME)
     assert links_of(services, wangwu.id) == []
-    arrived = post_form(browser, page, "/federation/choose", stop=(RP_REDIRECT,), choice="new")
+    arrived = submit(browser, page, "/federation/choose", stop=(RP_REDIRECT,), choice="new")
     tokens = rp.redeem(base, arrived.url)
     userinfo = requests.get(base + "/userinfo", timeout=10, headers={
         "Authorization": f"Bearer {tokens['access_token']}"}).json()
