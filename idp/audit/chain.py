@@ -102,7 +102,14 @@ def event_hash(fields: dict[str, Any]) -> str:
 
 def plain_detail(detail: dict[str, Any]) -> dict[str, Any]:
     """The detail as the JSON column gives it back, so what is hashed is what is stored."""
+    if all(type(key) is str and type(value) in _JSON_SCALARS for key, value in detail.items()):
+        return dict(detail)  # already what JSON gives back (a token's detail): no round trip
     return json.loads(json.dumps(detail, default=str, ensure_ascii=False))
+
+
+# Exactly these types come back from JSON as they went in (not float: NaN, not subclasses such
+# as enums, which come back as their plain values).
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def append(session: Session, event: Any) -> None:

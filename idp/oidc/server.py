@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
 from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from flask import Flask, Response, current_app
@@ -28,6 +27,7 @@ from idp.oidc.audit_actor import actor
 from idp.oidc.authlib_endpoints import EndSession, Introspection, Revocation
 from idp.oidc.documents import PreparedDocuments
 from idp.oidc.end_user import EndUser
+from idp.oidc.flask_request import LeanFlaskOAuth2Request
 from idp.oidc.grants import authorization_codes, refresh_tokens
 from idp.oidc.grants.client_auth import PrivateKeyJwt
 from idp.oidc.grants.device_code import DeviceAuthorization, DeviceCode
@@ -147,7 +147,7 @@ class OidcServer(AuthorizationServer):
             return request
         if isinstance(request, Mapping):
             return ParamsRequest(self.services.settings.issuer + "/authorize", request)
-        return FlaskOAuth2Request(flask_request)
+        return LeanFlaskOAuth2Request(flask_request)
 
 
 def _jwt_claims(value: str) -> dict[str, Any]:

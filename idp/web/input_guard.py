@@ -39,6 +39,7 @@ JSON_PREFIXES = ("/par", "/token", "/introspect", "/revoke", "/userinfo", "/conn
 CLIENT_AUTH_PREFIXES = ("/par", "/token", "/introspect", "/revoke")
 # Headers a view or the audit log reads as text.
 READ_HEADERS = ("Authorization", "User-Agent", "Accept-Language", "X-CSRF-Token")
+_READ_KEYS = [(name, "HTTP_" + name.upper().replace("-", "_")) for name in READ_HEADERS]
 MAX_JSON_DEPTH = 64
 # What needs no decoding to pass (most requests, every token request): printable ASCII, and in
 # a form or query string no %-escape either ('+' stands for a space, which passes too).
@@ -129,8 +130,9 @@ def _check_body() -> None:
 
 
 def _check_headers(path: str) -> None:
-    for name in READ_HEADERS:
-        value = request.headers.get(name)
+    environ = request.environ  # what request.headers reads, without building its key each time
+    for name, key in _READ_KEYS:
+        value = environ.get(key)
         if value is None:
             continue
         try:
@@ -138,7 +140,7 @@ def _check_headers(path: str) -> None:
         except InvalidText as exc:
             raise _Refused(f"the {name} header", str(exc)) from exc
     if path.startswith(CLIENT_AUTH_PREFIXES):
-        _check_basic(request.headers.get("Authorization", ""))
+        _check_basic(environ.get("HTTP_AUTHORIZATION", ""))
 
 
 def _check_basic(header: str) -> None:
