@@ -1,6 +1,6 @@
 """OIDC throughput: Yiwang next to node oidc-provider, one worker process each, same load.
 
-    .venv/bin/python bench/oidc.py [--seconds 10] [--concurrency 8] [--skip-pg]
+    .venv/bin/python bench/oidc.py [--seconds 10] [--concurrency 8] [--skip-pg] [--only roam ...]
                                    [--server granian|gunicorn|both]
 
 Scenarios (a roaming flow counts once though it is four requests):
@@ -210,7 +210,7 @@ def measure(base: str, scenario: str, sites: list[dict], api: dict, cookie: str,
 def run_all(base, sites, api, cookie, args, workdir,
             introspect_params=None, cc_scope: str = "") -> dict[str, tuple[float, float]]:
     return {s: measure(base, s, sites, api, cookie, args.seconds, args.concurrency, workdir,
-                       introspect_params, cc_scope) for s in SCENARIOS}
+                       introspect_params, cc_scope) for s in SCENARIOS if s in args.only}
 
 
 @contextmanager
@@ -235,6 +235,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--only", nargs="+", choices=SCENARIOS, default=list(SCENARIOS),
+                        metavar="SCENARIO", help="run only these scenarios (e.g. --only roam)")
     parser.add_argument("--server", choices=("granian", "gunicorn", "both"), default="granian",
                         help="idp serve's HTTP front; both: one after the other, same node run")
     args = parser.parse_args()
@@ -286,7 +288,7 @@ def print_table(rows: list[tuple[str, dict]], node: dict) -> None:
     for label, figures in rows:
         print(f"\n{label} vs node oidc-provider")
         print(f"{'scenario':<12}{'node':>16}{'Yiwang':>16}{'ratio':>8}{'target':>8}  met")
-        for scenario in SCENARIOS:
+        for scenario in (s for s in SCENARIOS if s in node):
             theirs, ours = node[scenario], figures[scenario]
             ratio = ours[1] / theirs[1]
             met = "met" if ratio >= TARGETS[scenario] else "NOT MET"
