@@ -79,6 +79,16 @@ def list_upstreams(services: Services) -> list[UpstreamProvider]:
         return list(session.scalars(select(UpstreamProvider).order_by(UpstreamProvider.name)))
 
 
+# Every login page lists the enabled upstreams: one prebuilt hot read of two columns.
+_ENABLED = (select(UpstreamProvider.name, UpstreamProvider.display_name)
+            .where(UpstreamProvider.disabled.is_(False)).order_by(UpstreamProvider.name))
+
+
+def enabled_upstreams(services: Services) -> list[tuple[str, str]]:
+    """(name, display name) of every enabled upstream, by name."""
+    return [(row.name, row.display_name) for row in services.db.read_rows(_ENABLED, {})]
+
+
 def upstream_names(session: Session) -> set[str]:
     """Every registered upstream's name, disabled ones too (a relying party may keep naming an
     upstream that is down for a while), in the caller's transaction."""

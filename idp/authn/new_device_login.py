@@ -13,7 +13,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from idp.accounts.models import PHONE, Person
 from idp.audit import Actor
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from idp.services import Services
 
 CST = timezone(timedelta(hours=8))  # the message is read in Beijing time
+_PHONE = select(Person.phone_sealed).where(Person.id == bindparam("account_id"))
 
 
 def known_devices(services: Services) -> KnownDevices:
@@ -39,11 +40,10 @@ def note_login_device(services: Services, actor: Actor, *, account_id: str, devi
     now = now or int(time.time())
     if not known_devices(services).check_in(account_id, device_id, now) or new_account:
         return False
-    with services.db.session() as session:
-        sealed = session.scalar(select(Person.phone_sealed).where(Person.id == account_id))
-    if not sealed:
+    row = services.db.read_row(_PHONE, {"account_id": account_id})
+    if row is None or not row.phone_sealed:
         return False
-    phone = services.cipher.open(sealed, PHONE)
+    phone = services.cipher.open(row.phone_sealed, PHONE)
     return send_sms(services, actor, phone, MessageKind.NEW_DEVICE_LOGIN, account_id=account_id,
                     time=datetime.fromtimestamp(now, CST).strftime("%Y-%m-%d %H:%M"),
                     ip=mask_ip(actor.ip))

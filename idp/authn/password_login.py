@@ -102,12 +102,11 @@ _ACCOUNT = (
 def _lookup(services: Services, username: str) -> Account | None:
     """The account of a username (stored lower case) and whether it has a second factor (an
     authenticator app or a passkey): the login needs both, and every query is a round trip."""
-    with services.db.engine.connect() as conn:
-        row = conn.execute(_ACCOUNT, {"username": username.strip().lower()}).first()
+    row = services.db.read_row(_ACCOUNT, {"username": username.strip().lower()})
     # An account past its deletion grace period is gone for the login, erased or not yet.
     if row is None or (row.purge_after is not None and aware(row.purge_after) <= utcnow()):
         return None
-    values = {k: v for k, v in row._mapping.items() if k != "purge_after"}
+    values = {k: v for k, v in row._asdict().items() if k != "purge_after"}
     return Account(**{**values, "second_factor": bool(row.second_factor)})  # SQLite: 0/1
 
 

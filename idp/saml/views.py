@@ -10,6 +10,7 @@ from idp.saml.answers import Answer
 from idp.saml.bindings import from_post, from_redirect
 from idp.saml.errors import SamlError
 from idp.saml.metadata import CACHE_SECONDS, idp_metadata
+from idp.saml.post_page import post_page
 from idp.services import services
 from idp.sso.logout import FRONTCHANNEL_WAIT_MS
 from idp.web import csrf
@@ -46,7 +47,7 @@ def _render(answer: Answer):
     if answer.frames and answer.kind in ("post", "redirect", "page"):
         return _with_frames(answer)
     if answer.kind == "post":
-        return render_template("saml/post.html", url=answer.url, fields=answer.fields)
+        return post_page(answer.url, answer.fields)
     if answer.kind == "redirect":
         return redirect(answer.url, answer.status)
     if answer.kind == "page":

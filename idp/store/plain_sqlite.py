@@ -48,11 +48,17 @@ class PlainSqlite:
         """stmt's first row as SQLAlchemy would give it: its values through the columns'
         result processors (dates, booleans, JSON) and readable by column name; or None."""
         row = self.read(stmt, params)
-        if row is None:
-            return None
+        return None if row is None else self._typed(stmt, [row])[0]
+
+    def read_rows(self, stmt, params: dict) -> list[tuple]:
+        """Every row of stmt, each as ``read_row`` gives it."""
+        return self._typed(stmt, self._connection().execute(*self.bind(stmt, params)).fetchall())
+
+    def _typed(self, stmt, rows: list[tuple]) -> list[tuple]:
         make, processors = self._row_type(stmt)
-        return make(*(value if convert is None or value is None else convert(value)
-                      for value, convert in zip(row, processors, strict=True)))
+        return [make(*(value if convert is None or value is None else convert(value)
+                       for value, convert in zip(row, processors, strict=True)))
+                for row in rows]
 
     def write(self, stmt, params: dict) -> tuple[tuple | None, int]:
         """(first row returned or None, rows changed) of stmt in its own BEGIN IMMEDIATE

@@ -44,3 +44,18 @@ def test_a_hot_read_sees_a_write_committed_after_it_last_read(db):
         session.get(Person, account_id).disabled = False
 
     assert db.read_row(_ROW, {"account_id": account_id}).disabled is False
+
+
+def test_a_hot_read_of_many_rows_gives_every_row_sqlalchemy_gives_in_order(backend, db):
+    first = _add_person(db)
+    with db.begin() as session:
+        session.add(Person(username="lisi", password_hash="x", name="李四", assurance_level=1))
+    every = select(Person.username, Person.disabled, Person.updated_at).order_by(Person.username)
+    with db.engine.connect() as conn:
+        expected = [tuple(row) for row in conn.execute(every)]
+
+    rows = db.read_rows(every, {})
+
+    assert [tuple(row) for row in rows] == expected
+    assert [(row.username, row.disabled) for row in rows] == [("lisi", False), ("zhangsan", True)]
+    assert db.read_rows(_ROW, {"account_id": first + "-gone"}) == []

@@ -30,8 +30,8 @@ from federation.upstream_sessions import remember
 from federation.upstreams import (
     UpstreamDisabled,
     enabled_upstream,
+    enabled_upstreams,
     get_upstream,
-    list_upstreams,
 )
 from idp.authn.password_login import password_login
 from idp.authn.pending import PendingLogin
@@ -60,8 +60,8 @@ def upstream_buttons(login_id: str | None) -> list[tuple[str, str]]:
     request_ = login_request(login_id)
     if FirstFactor.UPSTREAM not in allowed_first_factors(request_):
         return []
-    return [(row.name, row.display_name) for row in list_upstreams(services())
-            if not row.disabled and upstream_allowed(request_, row.name)]
+    return [(name, display) for name, display in enabled_upstreams(services())
+            if upstream_allowed(request_, name)]
 
 
 @bp.record_once
