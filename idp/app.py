@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from idp.services import Services
 from idp.settings import Settings
-from idp.web import csrf, errors, headers, i18n, input_guard, metrics, observe
+from idp.web import csrf, errors, form_request, headers, i18n, input_guard, metrics, observe
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Flask:
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
+    form_request.init_app(app)  # forms the input guard has read are not parsed twice
     input_guard.init_app(app)  # first: no view or hook sees a NUL, a control or bad UTF-8
     i18n.init_app(app)
     csrf.init_app(app)

@@ -37,3 +37,13 @@ def test_a_header_without_extra_members_is_cached_apart_from_one_with_them(servi
     plain = services.signing_keys.sign_jwt({"n": 1}, "ES256")
     typed = services.signing_keys.sign_jwt({"n": 1}, "ES256", {"typ": "logout+jwt"})
     assert "typ" not in _segment(plain, 0) and _segment(typed, 0)["typ"] == "logout+jwt"
+
+
+def test_after_a_rotation_tokens_are_signed_by_the_new_current_key_at_once(services):
+    keys = services.signing_keys
+    before = _segment(keys.sign_jwt({"n": 1}, "ES256"), 0)["kid"]
+    keys.rotate("ES256")
+    token = keys.sign_jwt({"n": 2}, "ES256")
+    now = keys.signing_key("ES256").kid
+    assert _segment(token, 0)["kid"] == now != before
+    assert keys.verify_jwt(token, ["ES256"], check_time=False) == {"n": 2}
