@@ -36,18 +36,24 @@ def nameid_for(services: Services, sp: ServiceProvider, session: SsoSession, fmt
     return persistent(services.keyring.key(KEY_PURPOSE)[1], sp.entity_id, session.account_id)
 
 
+def person_row(services: Services, sp: ServiceProvider, account_id: str):
+    """The person's claims row (``claims_row``, which has the account class too) when sp is
+    allowed personal claims, else None: only those SPs cost a lookup of the person."""
+    if set(sp.allowed_attributes) - _SESSION_CLAIMS:
+        return claims_row(services, account_id)
+    return None
+
+
 def success_fields(
-    services: Services, sp: ServiceProvider, session: SsoSession, *, acs_url: str,
+    services: Services, sp: ServiceProvider, session: SsoSession, person, *, acs_url: str,
     in_response_to: str | None, nameid: str, nameid_format: str, relay_state: str | None,
     class_ref: str | None = None,
 ) -> dict[str, str]:
-    """The POST form fields carrying a signed Response with the session's assertion; its
-    AuthnContextClassRef is the session's level unless a requested class met is given."""
+    """The POST form fields carrying a signed Response with the session's assertion; person is
+    ``person_row``'s answer. Its AuthnContextClassRef is the session's level unless a requested
+    class met is given."""
     now = time.time()
     issuer = entity_id(services.settings.issuer)
-    # Only SPs allowed personal claims cost a lookup (and decryption) of the person.
-    person = claims_row(services, session.account_id) \
-        if set(sp.allowed_attributes) - _SESSION_CLAIMS else None
     claims = person_claims(services, person) if person is not None else {}
     if person is not None and person.account_class == AccountClass.STAFF:
         claims.update(staff_claims(services, session.account_id))

@@ -8,6 +8,7 @@ errors go back to that ACS as an error-status Response.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -36,6 +37,10 @@ from idp.services import Services
 MAX_AGE_SECONDS = 300
 CLOCK_SKEW_SECONDS = 60
 _NS = {"samlp": c.SAMLP, "saml": c.SAML}
+# The children an AuthnRequest may have at most once, by Clark name -> prefixed name.
+_ONCE = {f"{{{_NS[prefix]}}}{name}": f"{prefix}:{name}" for prefix, name in (
+    ("saml", "Issuer"), ("saml", "Subject"), ("samlp", "NameIDPolicy"), ("saml", "Conditions"),
+    ("samlp", "RequestedAuthnContext"), ("samlp", "Scoping"))}
 MAX_ACS_INDEX = 65535  # SAML Metadata §2.2.3: an IndexedEndpoint's index is xs:unsignedShort
 
 
@@ -69,10 +74,12 @@ def resolve(services: Services, inbound: Inbound) -> Target:
     root = inbound.root
     if root.tag != f"{{{c.SAMLP}}}AuthnRequest":
         raise MalformedMessage("not an AuthnRequest", root.tag)
-    for child in ("saml:Issuer", "saml:Subject", "samlp:NameIDPolicy", "saml:Conditions",
-                  "samlp:RequestedAuthnContext", "samlp:Scoping"):
-        if len(root.findall(child, _NS)) > 1:  # Core §3.4.1: each at most once
-            raise MalformedMessage(f"{child} given more than once")
+    # Core §3.4.1: each at most once. One pass over the children: six namespaced findall
+    # calls cost ~2% of a served response (issue 16).
+    seen = Counter(child.tag for child in root if child.tag in _ONCE)
+    for tag, count in seen.items():
+        if count > 1:
+            raise MalformedMessage(f"{_ONCE[tag]} given more than once")
     issuer = (root.findtext("saml:Issuer", namespaces=_NS) or "").strip()
     sp = get_sp(services, issuer)
     if sp is None or sp.disabled:

@@ -7,7 +7,6 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from lxml import etree
 
@@ -30,8 +29,10 @@ def new_id() -> str:
 
 
 def instant(epoch: float | None = None) -> str:
-    moment = datetime.fromtimestamp(time.time() if epoch is None else epoch, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # time.strftime, not datetime's: that one looks the time module up through the import
+    # system on every call, which py-spy found at ~4% of a served response (issue 16).
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if epoch is None
+                                                           else epoch))
 
 
 @dataclass

@@ -22,7 +22,13 @@ from idp.audit import Actor, EventType, Outcome
 from idp.saml import authn_request
 from idp.saml import constants as c
 from idp.saml.answers import Answer
-from idp.saml.assertions import error_fields, nameid_for, participant_key, success_fields
+from idp.saml.assertions import (
+    error_fields,
+    nameid_for,
+    participant_key,
+    person_row,
+    success_fields,
+)
 from idp.saml.authn_request import AuthnRequestInfo, Target
 from idp.saml.bindings import MAX_RELAY_STATE, Inbound
 from idp.saml.constants import SAML as SAML_NS
@@ -126,14 +132,18 @@ def _answer(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
 def _respond(services: Services, info: AuthnRequestInfo, sp: ServiceProvider,
              current: tuple[str, SsoSession], actor: Actor) -> Answer:
     token, session = current
-    if not admits(sp.account_classes, account_class_of(services, session.account_id) or ""):
+    # One read of the person where the SP gets personal claims: that row has the class too.
+    person = person_row(services, sp, session.account_id)
+    account_class = (person.account_class if person is not None
+                     else account_class_of(services, session.account_id))
+    if not admits(sp.account_classes, account_class or ""):
         # Issue 14: an SP admits citizens, staff or both.
         return refuse(services, _target(sp, info), RequestDenied(
             "This service does not admit this kind of account (citizen or staff).",
             f"account class not in {sp.account_classes}"), actor)
     nameid = nameid_for(services, sp, session, info.nameid_format)
     fields = success_fields(
-        services, sp, session, acs_url=info.acs_url, in_response_to=info.id, nameid=nameid,
+        services, sp, session, person, acs_url=info.acs_url, in_response_to=info.id, nameid=nameid,
         nameid_format=info.nameid_format, relay_state=info.relay_state,
         # The class asked for, met (Core §3.3.2.2.1): the passkey's instead of the level's.
         class_ref=c.PHISHING_RESISTANT if info.phishing_resistant else None,
