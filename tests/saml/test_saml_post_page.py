@@ -1,4 +1,5 @@
-"""The auto-submit page prepared once is the page the template renders, byte for byte."""
+"""The auto-submit page: prepared once, it is the page the template renders, byte for byte;
+the SP's requests leave the portal's cookie session (and its flashed messages) alone."""
 
 from __future__ import annotations
 
@@ -29,9 +30,21 @@ def test_the_prepared_page_is_the_rendered_template(app, url, fields, language, 
 
 
 def test_flashed_messages_are_shown_on_the_page_as_the_template_shows_them(app):
-    with app.test_request_context("/saml/sso"):
+    # /saml/resume, the way back from the login page, has the cookie session flashes are in.
+    with app.test_request_context("/saml/resume"):
         post_page("https://sp.example/acs", {"SAMLResponse": "x"})  # prepares the page
-    with app.test_request_context("/saml/sso"):
+    with app.test_request_context("/saml/resume"):
         flash("<b>signed in</b>", "info")
         page = post_page("https://sp.example/acs", {"SAMLResponse": "x"})
     assert '<p class="flash flash-info" role="status">&lt;b&gt;signed in&lt;/b&gt;</p>' in page
+
+
+def test_a_flashed_message_waits_for_the_next_portal_page_instead_of_the_sps_request(client):
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "password changed")]
+    page = client.get("/saml/idp-initiated?sp=http://unknown.example/sp")
+    assert "unknown service provider" in page.text
+    assert "password changed" not in page.text
+    assert "session=" not in page.headers.get("Set-Cookie", "")
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("info", "password changed")]
