@@ -14,6 +14,8 @@ import pytest
 from admin.principal import Admin
 from admin.roles import Role, assign_role, grants_of
 from clients.registry import register_client
+from federation.contract import SourceKind
+from federation.upstreams import add_upstream
 from idp.accounts import service as accounts
 from idp.accounts.enums import AccountClass
 from idp.audit import SYSTEM_ACTOR, Actor
@@ -88,3 +90,14 @@ def dept_sp(services):
     from idp.saml.sp_metadata import import_sp
 
     return import_sp(services, SP_METADATA, SYSTEM_ACTOR, department="税务局")
+
+
+@pytest.fixture
+def upstreams(services):
+    """Two registered upstream identity providers (never contacted here)."""
+    for name, shown in (("gov", "国家政务服务平台"), ("pay", "支付平台")):
+        add_upstream(services, name=name, kind=SourceKind.OAUTH2, display_name=shown, config={
+            "authorize_url": "https://x.example/a", "token_url": "https://x.example/t",
+            "userinfo_url": "https://x.example/u", "subject": "sub", "client_id": "c",
+            "scopes": [], "level": 1, "link_by": "none", "mapping": {}, "timeout": 1},
+            client_secret="s", actor=SYSTEM_ACTOR)

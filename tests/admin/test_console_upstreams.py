@@ -13,24 +13,10 @@ from sqlalchemy import select
 from admin.roles import Role
 from clients.models import OidcClient
 from clients.saml.models import ServiceProvider
-from federation.contract import SourceKind
-from federation.upstreams import add_upstream
-from idp.audit import SYSTEM_ACTOR
 from tests.admin.admin_helpers import SP_ENTITY, SP_METADATA
 
 CSRF = {"csrf_token": "test-csrf-token"}
 API = {"X-CSRF-Token": "test-csrf-token"}
-
-
-@pytest.fixture
-def upstreams(services):
-    """Two registered upstreams (never contacted here)."""
-    for name, shown in (("gov", "国家政务服务平台"), ("pay", "支付平台")):
-        add_upstream(services, name=name, kind=SourceKind.OAUTH2, display_name=shown, config={
-            "authorize_url": "https://x.example/a", "token_url": "https://x.example/t",
-            "userinfo_url": "https://x.example/u", "subject": "sub", "client_id": "c",
-            "scopes": [], "level": 1, "link_by": "none", "mapping": {}, "timeout": 1},
-            client_secret="s", actor=SYSTEM_ACTOR)
 
 
 def _client(services, client_id: str) -> OidcClient:

@@ -124,3 +124,18 @@ def test_the_roles_page_and_the_first_run_checklist_fit_the_screen(
     page.goto(base + "/admin/roles")
     page.screenshot(path=str(shots / f"roles-{size}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_upstream_checkboxes_on_the_client_and_sp_forms_fit_the_screen(
+    live_app, make_admin, upstreams, chromium, shots, size
+):
+    app, base = live_app
+    page = _browser_as(chromium, app, base, make_admin(Role.SYSTEM_ADMIN), SIZES[size])
+    for form in ("clients", "saml"):
+        page.goto(f"{base}/admin/{form}/new")
+        box = page.get_by_role("group", name="接受的其他身份提供方（都不勾选即接受所有已启用的）")
+        assert "支付平台" in box.inner_text()
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / f"{form}-form-upstreams-{size}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
