@@ -86,22 +86,24 @@ class Database:
         None. On SQLite a plain sqlite3 connection runs it in ~10 µs of CPU where a pooled
         connection costs ~125 µs and an ORM session ~300 µs (``idp.store.plain_sqlite``); the
         statement should be built once, at import, as the compiled SQL is cached by it."""
-        if self._plain is not None:
-            return self._plain.read_row(stmt, params)
+        if self.plain is not None:
+            return self.plain.read_row(stmt, params)
         with self.engine.connect() as conn:
             return conn.execute(stmt, params).first()
 
     def read_rows(self, stmt, params: dict) -> list:
         """Every row of a one-statement read on a hot path, as ``read_row`` reads one."""
-        if self._plain is not None:
-            return self._plain.read_rows(stmt, params)
+        if self.plain is not None:
+            return self.plain.read_rows(stmt, params)
         with self.engine.connect() as conn:
             return list(conn.execute(stmt, params))
 
     @cached_property
-    def _plain(self) -> PlainSqlite | None:
-        # Made on first use: the file may not exist when the Database object is. An in-memory
-        # database lives in one SQLAlchemy connection only, so it has no plain reads.
+    def plain(self) -> PlainSqlite | None:
+        """The plain sqlite3 connections (one per thread) the hot paths share on SQLite: the
+        Store, the audit group commit and ``read_row``; None elsewhere. Made on first use: the
+        file may not exist when the Database object is. An in-memory database lives in one
+        SQLAlchemy connection only, so it has none."""
         path = self.engine.url.database if self.is_sqlite else None
         return PlainSqlite(path, self.engine.dialect) if path and path != ":memory:" else None
 

@@ -22,7 +22,6 @@ from idp.audit.events import EventType, Outcome
 from idp.audit.record import Actor, new_pending_event
 from idp.db import Database, is_unavailable, utcnow
 from idp.metrics import audit_queue_depth
-from idp.store.plain_sqlite import PlainSqlite
 
 
 class AuditWriteError(RuntimeError):
@@ -49,10 +48,6 @@ class GroupCommit:
         # Where the last committed batch left its chain (day, lane, hash): the next batch
         # extends it without reading it first (chain.append_many guards it). Writer's only.
         self._head: tuple[Any, int, str] | None = None
-        # SQLite: that usual batch on a plain connection (sqlite_batch), the rest as before.
-        path = db.engine.url.database if db.is_sqlite else None
-        self._plain = (PlainSqlite(path, db.engine.dialect)
-                       if path and path != ":memory:" else None)
 
     def record(
         self, type: EventType, outcome: Outcome = Outcome.SUCCESS, *,
@@ -81,7 +76,9 @@ class GroupCommit:
         try:
             self._head, known = None, self._head  # kept again only once committed
             events = [ticket.event for ticket in batch]
-            head = sqlite_batch.extend_known(self._plain, events, known) if self._plain else None
+            # SQLite: that usual batch on a plain connection (sqlite_batch), the rest as before.
+            plain = self._db.plain
+            head = sqlite_batch.extend_known(plain, events, known) if plain else None
             if head is None:
                 with self._db.write() as conn:
                     head = chain.append_many(conn, events, known)

@@ -31,7 +31,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from idp.db import Base, Database
-from idp.store.plain_sqlite import PlainSqlite
 
 # One write in this many also purges expired rows, so the table stays small without a job.
 _PURGE_EVERY = 500
@@ -86,10 +85,6 @@ class SqlStore:
         self.prefix = prefix
         self._put, self._add, self._incr = _writes(
             sqlite_insert if database.is_sqlite else pg_insert)
-        path = database.engine.url.database if database.is_sqlite else None
-        # An in-memory database lives in one SQLAlchemy connection only: keep that path.
-        self._sqlite = (PlainSqlite(path, database.engine.dialect)
-                        if path and path != ":memory:" else None)
 
     def _key(self, key: str) -> str:
         """The row key: the column holds MAX_KEY characters (PostgreSQL refuses more, SQLite
@@ -103,8 +98,8 @@ class SqlStore:
 
     def get(self, key: str) -> str | None:
         params = {"k": self._key(key), "now": time.time()}
-        if self._sqlite is not None:
-            row = self._sqlite.read(_GET, params)
+        if self.db.plain is not None:
+            row = self.db.plain.read(_GET, params)
             return row[0] if row else None
         with self.db.engine.connect() as conn:
             return conn.execute(_GET, params).scalar()
@@ -141,15 +136,15 @@ class SqlStore:
 
     def purge(self) -> int:
         """Remove expired rows; returns how many."""
-        if self._sqlite is not None:
-            return self._sqlite.write(_PURGE, {"now": time.time()})[1]
+        if self.db.plain is not None:
+            return self.db.plain.write(_PURGE, {"now": time.time()})[1]
         with self.db.write() as conn:
             return conn.execute(_PURGE, {"now": time.time()}).rowcount
 
     def _run(self, stmt, params):
         """One statement in its own write transaction; its first row, if it returns rows."""
-        if self._sqlite is not None:
-            row = self._sqlite.write(stmt, params)[0]
+        if self.db.plain is not None:
+            row = self.db.plain.write(stmt, params)[0]
         else:
             with self.db.write() as conn:
                 result = conn.execute(stmt, params)
