@@ -25,10 +25,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
-    if settings.trusted_proxies:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
-        )
     form_request.init_app(app)  # forms the input guard has read are not parsed twice
     input_guard.init_app(app)  # first: no view or hook sees a NUL, a control or bad UTF-8
     i18n.init_app(app)
@@ -37,6 +33,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     errors.init_app(app)
     _register_blueprints(app)
     metrics.init_app(app, settings)
+    if settings.trusted_proxies:  # around the middleware that answers before Flask, too
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     # Last, so it wraps everything: request id, latency, access line
     # (docs/operating.md "Monitoring").
     observe.init_app(app, measure=bool(settings.metrics_token or settings.metrics_bind),

@@ -5,7 +5,7 @@ from ``wsgi.input``, blocking its thread for as long as the client takes. A clie
 its body a byte a second would hold one of the worker's few app threads for minutes, and a
 handful of them would stop the worker. So the body is read first, and only then does the
 request wait for one of ``app_threads`` turns: the server gives the worker more threads than
-that (``idp.server.BODY_WAITERS``), and those extra ones only wait for bodies, without the GIL.
+that (``idp serve --body-waiters``), and those extra ones only wait for bodies, without the GIL.
 
 The read itself is not bounded here: granian reads the body in the thread that asked, and a
 read moved to a helper thread and abandoned on a deadline hangs its worker. A balancer in front

@@ -42,18 +42,22 @@ def idp(verbose: bool) -> None:
               help="requests each worker runs at once")
 @click.option("--server", type=click.Choice(["granian", "gunicorn"]), default="granian",
               show_default=True, help="HTTP front (gunicorn gthread kept for comparison)")
+@click.option("--body-waiters", default=0, show_default=True,
+              help="extra threads per worker that only wait for slow request bodies (for a "
+                   "node with no balancer taking requests whole in front)")
 @click.option("--header-timeout", default=10.0, show_default=True,
               help="seconds a client has to send its whole request head")
 @click.option("--access-log/--no-access-log", default=True, show_default=True,
               help="one line per request on stdout (benchmarks turn it off)")
-def serve(bind: str, workers: int, threads: int, server: str, header_timeout: float,
-          access_log: bool) -> None:
+def serve(bind: str, workers: int, threads: int, server: str, body_waiters: int,
+          header_timeout: float, access_log: bool) -> None:
     """Serve the IdP (granian by default; stops cleanly on SIGTERM, in-flight requests end)."""
     from idp.server import ServeOptions
     from idp.server import serve as run_server
 
     options = ServeOptions(bind=bind, workers=workers, threads=threads, access_log=access_log,
-                           server=server, header_timeout=header_timeout)
+                           server=server, header_timeout=header_timeout,
+                           body_waiters=body_waiters)
     try:
         run_server(Settings.from_env(), options)
     except SettingsError as exc:

@@ -20,9 +20,6 @@ from idp.log_format import json_logconfig
 from idp.settings import Settings
 
 SERVERS = ("granian", "gunicorn")
-# granian threads per worker beyond the app's own: each only waits for a slow request body
-# (idp.body_first), so that many slow bodies at once leave the app's threads free.
-BODY_WAITERS = 128
 log = logging.getLogger(__name__)
 
 
@@ -35,6 +32,11 @@ class ServeOptions:
     server: str = "granian"
     header_timeout: float = 10.0  # seconds for a client to send its whole request head
     graceful_timeout: float = 10.0  # seconds in-flight requests get to finish on SIGTERM
+    # granian threads per worker beyond the app's own that only wait for slow request bodies
+    # (idp.body_first). None by default: behind a balancer that takes each request whole
+    # (docs/production.md) no slow body reaches a node, and the waiters cost every request
+    # 10-20% more CPU (bench/oidc.py; more threads in Python contend for the GIL).
+    body_waiters: int = 0
 
 
 def machine_cores() -> int:
@@ -76,7 +78,9 @@ def _worker_app(settings: Settings, options: ServeOptions):
     from idp.worker_app import worker_app
 
     log.info("worker %d building the app", os.getpid())
-    app = BodyFirst(worker_app(settings, _build_app), options.threads)
+    app = worker_app(settings, _build_app)
+    if options.body_waiters and options.server == "granian":
+        app = BodyFirst(app, options.threads)
     if options.server == "granian":
         # granian copies the process environment into every request's WSGI environ: keep the
         # key-encryption key and other IDP_* secrets out of it (the settings are read already).
@@ -100,7 +104,7 @@ def _serve_granian(settings: Settings, options: ServeOptions, workers: int) -> N
     server = Server(
         "idp.server:app",  # a name for granian's logs; the loader below builds the app
         address=host, port=port, interface=Interfaces.WSGI, http=HTTPModes.http1,
-        websockets=False, workers=workers, blocking_threads=options.threads + BODY_WAITERS,
+        websockets=False, workers=workers, blocking_threads=options.threads + options.body_waiters,
         http1_settings=HTTP1Settings(header_read_timeout=int(options.header_timeout * 1000)),
         # A crashed or OOM-killed worker is replaced; worker_app keeps one that starts during
         # a backend outage alive (503), so a replacement never loops on a failed boot.

@@ -1,5 +1,5 @@
-"""Who the audit log says made an OIDC request: the current Flask request's address and
-user agent (views, the token endpoint's ``save_token`` and revocation record it)."""
+"""Who the audit log says made an OIDC request: its client address and user agent (views, the
+token endpoint's ``save_token`` and revocation record it)."""
 
 from __future__ import annotations
 
@@ -8,5 +8,7 @@ from flask import request
 from idp.audit import Actor
 
 
-def actor() -> Actor:
-    return Actor(ip=request.remote_addr, user_agent=request.user_agent.string)
+def actor(environ: dict | None = None) -> Actor:
+    """From a WSGI environ (Authlib's requests carry theirs), else the current Flask request's."""
+    environ = request.environ if environ is None else environ
+    return Actor(ip=environ.get("REMOTE_ADDR"), user_agent=environ.get("HTTP_USER_AGENT", ""))

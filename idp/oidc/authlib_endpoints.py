@@ -68,12 +68,12 @@ class Revocation(RevocationEndpoint):
         if isinstance(token, AccessTokenRecord):
             access_tokens.revoke_jti(services, token.claims["jti"], token.claims["exp"])
             with services.db.begin() as session:
-                record(session, EventType.TOKEN_REVOKE, actor=actor(),
+                record(session, EventType.TOKEN_REVOKE, actor=actor(request.environ),
                        client_id=token.claims["client_id"], kind="access_token",
                        jti=token.claims["jti"], reason="client")
         elif token.revoked_at is None:
             refresh_tokens.revoke_family(services, token.family_id, token.client_id,
-                                         reason="client", actor=actor())
+                                         reason="client", actor=actor(request.environ))
 
 
 class EndSession(EndSessionEndpoint):

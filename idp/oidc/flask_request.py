@@ -23,4 +23,5 @@ class LeanFlaskOAuth2Request(FlaskOAuth2Request):
         # EnvironHeaders, walking the whole environ.
         self.headers = request.headers
         self._request = request
+        self.environ = request.environ  # where the audit's actor is read (audit_actor)
         self.payload = FlaskOAuth2Payload(request)

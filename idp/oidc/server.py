@@ -117,7 +117,9 @@ class OidcServer(AuthorizationServer):
         event = EventType.TOKEN_REFRESH if previous is not None else EventType.TOKEN_ISSUE
         claims = _jwt_claims(token["access_token"])
         family = None
-        audit = {"actor": actor(), "client_id": request.client.client_id,
+        # (a request rebuilt from saved parameters has no environ: the Flask request's, then)
+        audit = {"actor": actor(getattr(request, "environ", None)),
+                 "client_id": request.client.client_id,
                  "account_id": request.user.account_id if request.user else None,
                  "grant_type": request.payload.grant_type, "scope": token["scope"],
                  "jti": claims["jti"]}
@@ -178,9 +180,12 @@ def oidc_server() -> OidcServer:
 
 def init_app(app: Flask) -> None:
     """Build the app's server (the app factory registers the routes and the session hooks),
-    put the prepared discovery and JWKS documents in front of Flask (``documents``), and serve
-    the endpoints programs call without a browser session (``idp.web.lean_session``)."""
+    put the prepared discovery and JWKS documents and the token, introspection and revocation
+    endpoints in front of Flask (``documents``, ``machine_endpoints``), and serve the other
+    endpoints programs call without a browser session (``idp.web.lean_session``)."""
+    from idp.oidc.machine_endpoints import MachineEndpoints  # it imports the userinfo view
+
     services = app.extensions["yiwang"]
-    app.extensions["oidc"] = build_server(services)
-    app.wsgi_app = PreparedDocuments(app.wsgi_app, services)
+    server = app.extensions["oidc"] = build_server(services)
+    app.wsgi_app = MachineEndpoints(PreparedDocuments(app.wsgi_app, services), app, server)
     lean_session.skip_sessions(app, MACHINE_PATHS)

@@ -28,15 +28,20 @@ class Request(FlaskRequest):
                 or current_app.debug):  # Flask's debug mode adds its own helper: leave it
             super()._load_form_data()
             return
-        try:
-            items = parse_qsl(body.decode(), keep_blank_values=True,
-                              errors="werkzeug.url_quote")
-        except ValueError:
-            items = []
+        items = parse_form(body)
         stream = BytesIO(body)
         stream.seek(0, 2)  # read to the end, as after werkzeug's parse
         self.__dict__.update(stream=stream, form=self.parameter_storage_class(items),
                              files=self.parameter_storage_class())
+
+
+def parse_form(body: bytes) -> list[tuple[str, str]]:
+    """An urlencoded body's fields in order, as werkzeug's parser reads them (one that is not
+    UTF-8 gives none)."""
+    try:
+        return parse_qsl(body.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+    except ValueError:
+        return []
 
 
 def init_app(app: Flask) -> None:

@@ -23,7 +23,7 @@ from idp.log_format import ACCESS_LOGGER, RequestContext, current_request
 from idp.metrics import metrics
 
 REQUEST_ID = "yiwang.request_id"  # WSGI environ keys
-_RULE = "yiwang.rule"
+RULE = "yiwang.rule"
 SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 access_log = logging.getLogger(ACCESS_LOGGER)
@@ -64,7 +64,7 @@ class Observed:
             duration = perf_counter() - started
             if self.measure:
                 metrics().requests.labels(
-                    environ.get(_RULE, "unmatched"), method if method in _METHODS else "other",
+                    environ.get(RULE, "unmatched"), method if method in _METHODS else "other",
                     f"{status[0][0]}xx").observe(duration)
             if self.access_lines:
                 access_log.info("%s %s %s", method, path, status[0],
@@ -75,7 +75,7 @@ class Observed:
 def _note_rule(_error: BaseException | None) -> None:
     # Flask forgets the request when it ends: keep the matched rule for the middleware.
     if request.url_rule is not None:
-        request.environ[_RULE] = request.url_rule.rule
+        request.environ[RULE] = request.url_rule.rule
 
 
 def init_app(app: Flask, *, measure: bool, access_lines: bool) -> None:

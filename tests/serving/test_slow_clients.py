@@ -42,8 +42,10 @@ def test_a_hundred_clients_trickling_their_request_heads_neither_hold_others_nor
     assert _discovery(served.base).status_code == 200
 
 
-def test_a_hundred_clients_trickling_their_request_bodies_do_not_hold_others(serve, trickle):
-    served = serve("--threads", "2")
+def test_with_body_waiters_a_hundred_clients_trickling_their_request_bodies_do_not_hold_others(
+    serve, trickle
+):
+    served = serve("--threads", "2", "--body-waiters", "128")
     slow = trickle(served.port, 100, BODY_HEAD, BODY)
     time.sleep(1.5)
     for _ in range(3):
