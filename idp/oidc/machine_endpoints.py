@@ -7,7 +7,7 @@ hooks, a werkzeug request and a response to finalise) cost about a fifth of a to
 CPU. This WSGI middleware hands Authlib a request built straight from the WSGI environ instead:
 Authlib still runs every grant, client authentication and endpoint rule, with our storage and
 audit (``server.py``), so nothing about the protocol moves here. UserInfo is our own
-``endpoints.userinfo.answer``, which its Flask view calls too.
+``userinfo_answer.answer``, which its Flask view calls too.
 
 What the Flask route adds is kept: the input guard's checks and answers (``check_form_post``),
 the security headers, the request id (``Observed``, outside), the latency label. An unexpected
@@ -30,7 +30,8 @@ from werkzeug.datastructures import EnvironHeaders
 from werkzeug.http import HTTP_STATUS_CODES
 
 from idp.oidc.authlib_endpoints import Introspection, Revocation
-from idp.oidc.endpoints import userinfo
+from idp.oidc.userinfo_answer import Answer
+from idp.oidc.userinfo_answer import answer as userinfo_answer
 from idp.web.form_request import URLENCODED, parse_form
 from idp.web.headers import security_headers
 from idp.web.input_guard import check_form_post
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
     from idp.oidc.server import OidcServer
 
-Answer = tuple[int, list[tuple[str, str]], bytes]  # status, headers, body
 Fields = list[tuple[str, str]]  # an urlencoded form's fields, in order
 
 
@@ -88,7 +88,7 @@ def _by_authlib(respond: Callable[[OidcServer, MachineRequest], Any]):
 
 def _userinfo(server: OidcServer, environ: dict, fields: Fields) -> Answer:
     form_token = next((value for name, value in fields if name == "access_token"), None)
-    return userinfo.answer(server, environ.get("HTTP_AUTHORIZATION", ""), form_token)
+    return userinfo_answer(server, environ.get("HTTP_AUTHORIZATION", ""), form_token)
 
 
 # path -> (how it is answered, the methods answered here)

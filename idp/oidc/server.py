@@ -183,7 +183,7 @@ def init_app(app: Flask) -> None:
     put the prepared discovery and JWKS documents and the token, introspection and revocation
     endpoints in front of Flask (``documents``, ``machine_endpoints``), and serve the other
     endpoints programs call without a browser session (``idp.web.lean_session``)."""
-    from idp.oidc.machine_endpoints import MachineEndpoints  # it imports the userinfo view
+    from idp.oidc.machine_endpoints import MachineEndpoints
 
     services = app.extensions["yiwang"]
     server = app.extensions["oidc"] = build_server(services)
