@@ -33,7 +33,7 @@ class ServeOptions:
     header_timeout: float = 10.0  # seconds for a client to send its whole request head
     graceful_timeout: float = 10.0  # seconds in-flight requests get to finish on SIGTERM
     # granian threads per worker beyond the app's own that only wait for slow request bodies
-    # (idp.body_first). None by default: behind a balancer that takes each request whole
+    # (idp.body_first). 0 by default: behind a balancer that takes each request whole
     # (docs/production.md) no slow body reaches a node, and the waiters cost every request
     # 10-20% more CPU (bench/oidc.py; more threads in Python contend for the GIL).
     body_waiters: int = 0

@@ -180,8 +180,8 @@ def oidc_server() -> OidcServer:
 
 def init_app(app: Flask) -> None:
     """Build the app's server (the app factory registers the routes and the session hooks),
-    put the prepared discovery and JWKS documents and the token, introspection and revocation
-    endpoints in front of Flask (``documents``, ``machine_endpoints``), and serve the other
+    put the prepared discovery and JWKS documents and the token, introspection, revocation and
+    userinfo endpoints in front of Flask (``documents``, ``machine_endpoints``), and serve the other
     endpoints programs call without a browser session (``idp.web.lean_session``)."""
     from idp.oidc.machine_endpoints import MachineEndpoints
 
