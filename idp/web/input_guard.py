@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote, unquote_to_bytes
 
 import orjson
-from flask import Flask, jsonify, request
+from flask import Flask, Response, request
 from sqlalchemy.exc import DataError
 
 from idp.params import InvalidText, check_text, decode_text
@@ -198,22 +198,23 @@ def check_form_post(environ: dict, body: bytes) -> tuple[int, list[tuple[str, st
         _check_pairs(body, "form")
     except _Refused as refused:
         log.info("refused at the edge: %s", refused)
-        headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
-        if refused.status == 401:
-            headers.append(("WWW-Authenticate", 'Basic realm="yiwang"'))
-        return refused.status, headers, orjson.dumps(
-            {"error": refused.error, "error_description": str(refused)})
+        return _json_refusal(refused.status, refused.error, str(refused))
     return None
+
+
+def _json_refusal(status: int, error: str, description: str
+                  ) -> tuple[int, list[tuple[str, str]], bytes]:
+    """A refusal at a JSON endpoint: RFC 6749 §5.2's shape, with the Basic challenge on 401."""
+    headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+    if status == 401:
+        headers.append(("WWW-Authenticate", 'Basic realm="yiwang"'))
+    return status, headers, orjson.dumps({"error": error, "error_description": description})
 
 
 def _answer(path: str, status: int, error: str, description: str):
     if path.startswith(JSON_PREFIXES):
-        response = jsonify({"error": error, "error_description": description})
-        response.status_code = status
-        response.headers["Cache-Control"] = "no-store"
-        if status == 401:
-            response.headers["WWW-Authenticate"] = 'Basic realm="yiwang"'
-        return response
+        status, headers, body = _json_refusal(status, error, description)
+        return Response(body, status=status, headers=headers)
     return render_error(400)
 
 

@@ -6,8 +6,12 @@ from __future__ import annotations
 import itertools
 import time
 
+from sqlalchemy import select
+
 from admin.principal import Admin
 from admin.web import session as console
+from clients.models import OidcClient
+from clients.saml.models import ServiceProvider
 from idp.accounts.identity_numbers import id_number_check_char
 from idp.audit import SYSTEM_ACTOR
 
@@ -53,3 +57,20 @@ SP_METADATA = f"""<?xml version="1.0"?>
         Location="https://hr.example.gov.cn/saml/acs"/>
   </md:SPSSODescriptor>
 </md:EntityDescriptor>""".encode()
+
+
+# The console's CSRF token in the tests' sessions: in a form, and as the JSON API's header.
+CSRF = {"csrf_token": "test-csrf-token"}
+API = {"X-CSRF-Token": "test-csrf-token"}
+
+
+def stored_client(services, client_id: str) -> OidcClient:
+    with services.db.session() as session:
+        return session.get(OidcClient, client_id)
+
+
+def stored_sp(services) -> ServiceProvider:
+    """The SAML SP registered from SP_METADATA, as stored."""
+    with services.db.session() as session:
+        return session.scalar(select(ServiceProvider).where(
+            ServiceProvider.entity_id == SP_ENTITY))

@@ -8,26 +8,15 @@ import io
 import json
 from urllib.parse import quote
 
-from sqlalchemy import select
-
 from admin.roles import Role
-from clients.models import OidcClient
-from clients.saml.models import ServiceProvider
-from tests.admin.admin_helpers import SP_ENTITY, SP_METADATA
-
-CSRF = {"csrf_token": "test-csrf-token"}
-API = {"X-CSRF-Token": "test-csrf-token"}
-
-
-def stored_client(services, client_id: str) -> OidcClient:
-    with services.db.session() as session:
-        return session.get(OidcClient, client_id)
-
-
-def stored_sp(services) -> ServiceProvider:
-    with services.db.session() as session:
-        return session.scalar(select(ServiceProvider).where(
-            ServiceProvider.entity_id == SP_ENTITY))
+from tests.admin.admin_helpers import (
+    API,
+    CSRF,
+    SP_ENTITY,
+    SP_METADATA,
+    stored_client,
+    stored_sp,
+)
 
 
 def test_a_client_registered_on_the_form_admits_citizens_unless_staff_are_ticked(

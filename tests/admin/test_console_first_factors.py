@@ -6,26 +6,15 @@ from __future__ import annotations
 import io
 from urllib.parse import quote
 
-from sqlalchemy import select
-
 from admin.roles import Role
-from clients.models import OidcClient
-from clients.saml.models import ServiceProvider
-from tests.admin.admin_helpers import SP_ENTITY, SP_METADATA
-
-CSRF = {"csrf_token": "test-csrf-token"}
-API = {"X-CSRF-Token": "test-csrf-token"}
-
-
-def _client(services, client_id: str) -> OidcClient:
-    with services.db.session() as session:
-        return session.get(OidcClient, client_id)
-
-
-def _sp(services) -> ServiceProvider:
-    with services.db.session() as session:
-        return session.scalar(select(ServiceProvider).where(
-            ServiceProvider.entity_id == SP_ENTITY))
+from tests.admin.admin_helpers import (
+    API,
+    CSRF,
+    SP_ENTITY,
+    SP_METADATA,
+    stored_client,
+    stored_sp,
+)
 
 
 def test_a_clients_first_factors_change_on_its_page(console_client, services, dept_client):
@@ -39,10 +28,10 @@ def test_a_clients_first_factors_change_on_its_page(console_client, services, de
               "first_factors_sent": "1"}
     done = client.post(page, data={**fields, "first_factors": ["password", "passkey"]})
     assert done.status_code == 303
-    assert _client(services, registered.client_id).first_factors == ["password", "passkey"]
+    assert stored_client(services, registered.client_id).first_factors == ["password", "passkey"]
     refused = client.post(page, data=fields)  # none ticked
     assert refused.status_code == 400 and "first_factors" in refused.get_data(as_text=True)
-    assert _client(services, registered.client_id).first_factors == ["password", "passkey"]
+    assert stored_client(services, registered.client_id).first_factors == ["password", "passkey"]
     answer = client.patch(f"/admin/api/clients/{registered.client_id}", headers=API,
                           json={"first_factors": ["scan"], "reason": "只用扫码"})
     assert answer.status_code == 200 and answer.get_json()["first_factors"] == ["scan"]
@@ -54,7 +43,7 @@ def test_an_sps_first_factors_are_set_on_its_form_and_by_the_api(console_client,
         **CSRF, "reason": "接入不动产系统", "department": "自然资源厅", "min_level": "1",
         "first_factors_sent": "1", "first_factors": ["password", "scan"],
         "metadata_file": (io.BytesIO(SP_METADATA), "sp.xml")})
-    assert _sp(services).first_factors == ["password", "scan"]
+    assert stored_sp(services).first_factors == ["password", "scan"]
     page = client.get(f"/admin/saml?entity_id={quote(SP_ENTITY)}").get_data(as_text=True)
     assert 'value="scan" checked' in page and 'value="sms" checked' not in page
     answer = client.patch(f"/admin/api/saml?entity_id={quote(SP_ENTITY)}", headers=API,
@@ -62,4 +51,4 @@ def test_an_sps_first_factors_are_set_on_its_form_and_by_the_api(console_client,
     assert answer.status_code == 200 and answer.get_json()["first_factors"] == ["password", "sms"]
     bad = client.patch(f"/admin/api/saml?entity_id={quote(SP_ENTITY)}", headers=API,
                        json={"first_factors": ["face"], "reason": "x"})
-    assert bad.status_code == 400 and _sp(services).first_factors == ["password", "sms"]
+    assert bad.status_code == 400 and stored_sp(services).first_factors == ["password", "sms"]

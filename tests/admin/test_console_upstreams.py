@@ -8,26 +8,16 @@ import io
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import select
 
 from admin.roles import Role
-from clients.models import OidcClient
-from clients.saml.models import ServiceProvider
-from tests.admin.admin_helpers import SP_ENTITY, SP_METADATA
-
-CSRF = {"csrf_token": "test-csrf-token"}
-API = {"X-CSRF-Token": "test-csrf-token"}
-
-
-def _client(services, client_id: str) -> OidcClient:
-    with services.db.session() as session:
-        return session.get(OidcClient, client_id)
-
-
-def _sp(services) -> ServiceProvider:
-    with services.db.session() as session:
-        return session.scalar(select(ServiceProvider).where(
-            ServiceProvider.entity_id == SP_ENTITY))
+from tests.admin.admin_helpers import (
+    API,
+    CSRF,
+    SP_ENTITY,
+    SP_METADATA,
+    stored_client,
+    stored_sp,
+)
 
 
 def test_a_clients_upstreams_are_ticked_by_display_name_on_its_page(
@@ -43,12 +33,13 @@ def test_a_clients_upstreams_are_ticked_by_display_name_on_its_page(
               "upstreams_sent": "1"}
     done = client.post(page, data={**fields, "upstreams": ["gov"]})
     assert done.status_code == 303
-    assert _client(services, registered.client_id).upstreams == ["gov"]
+    assert stored_client(services, registered.client_id).upstreams == ["gov"]
     shown = client.get(page).get_data(as_text=True)
     assert 'name="upstreams" value="gov" checked' in shown
     assert 'name="upstreams" value="pay" checked' not in shown
     every = client.post(page, data=fields)  # none ticked: every enabled upstream again
-    assert every.status_code == 303 and _client(services, registered.client_id).upstreams == []
+    assert every.status_code == 303
+    assert stored_client(services, registered.client_id).upstreams == []
 
 
 def test_an_unknown_upstream_is_refused_and_the_form_keeps_what_was_typed(
@@ -63,8 +54,8 @@ def test_an_unknown_upstream_is_refused_and_the_form_keeps_what_was_typed(
     assert refused.status_code == 400
     assert "应用信息不正确" in page and "alipay" in page
     assert 'value="新名称的税务局"' in page and 'name="upstreams" value="gov" checked' in page
-    assert _client(services, registered.client_id).upstreams == []
-    assert _client(services, registered.client_id).name == registered.name
+    assert stored_client(services, registered.client_id).upstreams == []
+    assert stored_client(services, registered.client_id).name == registered.name
 
 
 @pytest.mark.parametrize(("upstreams_sent", "status", "saved"), [
@@ -87,7 +78,7 @@ def test_the_api_validates_a_clients_upstreams(console_client, services, dept_cl
         assert answer.get_json()["upstreams"] == saved
     else:
         assert answer.get_json()["error"] in ("invalid_client_metadata", "bad_input")
-    assert _client(services, registered.client_id).upstreams == (saved or [])
+    assert stored_client(services, registered.client_id).upstreams == (saved or [])
 
 
 def test_an_sps_upstreams_are_set_on_its_form_and_by_the_api(console_client, services,
@@ -98,7 +89,7 @@ def test_an_sps_upstreams_are_set_on_its_form_and_by_the_api(console_client, ser
         "upstreams_sent": "1", "upstreams": ["pay"],
         "metadata_file": (io.BytesIO(SP_METADATA), "sp.xml")})
     assert created.status_code == 303
-    assert _sp(services).upstreams == ["pay"]
+    assert stored_sp(services).upstreams == ["pay"]
     detail = f"/admin/saml?entity_id={quote(SP_ENTITY)}"
     page = client.get(detail).get_data(as_text=True)
     assert 'name="upstreams" value="pay" checked' in page and "支付平台" in page
@@ -108,7 +99,7 @@ def test_an_sps_upstreams_are_set_on_its_form_and_by_the_api(console_client, ser
     kept = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "alipay" in kept
     assert 'value="人事系统（新）"' in kept
-    assert _sp(services).upstreams == ["pay"]
+    assert stored_sp(services).upstreams == ["pay"]
     answer = client.patch(f"/admin/api/saml?entity_id={quote(SP_ENTITY)}", headers=API,
                           json={"upstreams": ["gov"], "reason": "换国家平台"})
     assert answer.status_code == 200 and answer.get_json()["upstreams"] == ["gov"]
@@ -116,7 +107,7 @@ def test_an_sps_upstreams_are_set_on_its_form_and_by_the_api(console_client, ser
                        json={"upstreams": ["alipay"], "reason": "x"})
     assert bad.status_code == 400 and bad.get_json()["error"] == "bad_input"
     assert "alipay" in bad.get_json()["error_description"]
-    assert _sp(services).upstreams == ["gov"]
+    assert stored_sp(services).upstreams == ["gov"]
 
 
 def test_a_new_sp_naming_an_unknown_upstream_is_not_imported(console_client, services,
@@ -128,4 +119,4 @@ def test_a_new_sp_naming_an_unknown_upstream_is_not_imported(console_client, ser
         "metadata_file": (io.BytesIO(SP_METADATA), "sp.xml")})
     page = refused.get_data(as_text=True)
     assert "alipay" in page and 'value="人事系统"' in page
-    assert _sp(services) is None
+    assert stored_sp(services) is None

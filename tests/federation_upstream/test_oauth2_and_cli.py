@@ -8,9 +8,9 @@ import json
 import requests
 from upstream_helpers import (
     RP_REDIRECT,
-    UPSTREAM_CLIENT_ID,
     UPSTREAM_SECRET,
     USERNAME,
+    add_pay_upstream,
     next_upstream_person,
     walk,
 )
@@ -21,13 +21,7 @@ from idp.accounts.service import find_person_by_username
 
 def test_a_plain_oauth2_upstream_links_by_its_mapped_id_number(live, upstream, rp, cli):
     services, base = live
-    added = cli("federation", "add-oauth2", "--name", "pay", "--display-name", "支付平台",
-                "--authorize-url", f"{upstream}/auth", "--token-url", f"{upstream}/token",
-                "--userinfo-url", f"{upstream}/me", "--subject", "sub",
-                "--client-id", UPSTREAM_CLIENT_ID, "--client-secret-stdin",
-                "--scope", "openid", "--scope", "idcard", "--map", "id_number=resident_id",
-                "--level", "1", "--link-by", "id_number", "--json",
-                stdin=UPSTREAM_SECRET + "\n", IDP_ISSUER=base)
+    added = add_pay_upstream(cli, upstream, base)
     assert added.exit_code == 0, added.output
     assert json.loads(added.output)["redirect_uri"] == f"{base}/federation/pay/callback"
     next_upstream_person(upstream, "nat-wangwu")

@@ -14,9 +14,8 @@ import requests
 from upstream_helpers import (
     RP_REDIRECT,
     SECOND_RP_REDIRECT,
-    UPSTREAM_CLIENT_ID,
-    UPSTREAM_SECRET,
     Rp,
+    add_pay_upstream,
     events,
     next_upstream_person,
     walk,
@@ -30,13 +29,7 @@ from idp.audit import SYSTEM_ACTOR
 def pay(live, upstream, cli):
     """The same node as a plain OAuth 2.0 upstream "pay" (支付平台), linking by ID number."""
     _, base = live
-    added = cli("federation", "add-oauth2", "--name", "pay", "--display-name", "支付平台",
-                "--authorize-url", f"{upstream}/auth", "--token-url", f"{upstream}/token",
-                "--userinfo-url", f"{upstream}/me", "--subject", "sub",
-                "--client-id", UPSTREAM_CLIENT_ID, "--client-secret-stdin",
-                "--scope", "openid", "--scope", "idcard", "--map", "id_number=resident_id",
-                "--level", "1", "--link-by", "id_number", "--json",
-                stdin=UPSTREAM_SECRET + "\n", IDP_ISSUER=base)
+    added = add_pay_upstream(cli, upstream, base)
     assert added.exit_code == 0, added.output
     return "pay"
 

@@ -66,6 +66,18 @@ def start_upstream(tmp_path: Path, base: str, name: str = "gov", *, port: int | 
     return process, f"http://127.0.0.1:{port}"
 
 
+def add_pay_upstream(cli, upstream: str, base: str):
+    """Register the node upstream again as a plain OAuth 2.0 upstream "pay" (支付平台), linking
+    by the ID number its userinfo calls resident_id; the CLI's result."""
+    return cli("federation", "add-oauth2", "--name", "pay", "--display-name", "支付平台",
+               "--authorize-url", f"{upstream}/auth", "--token-url", f"{upstream}/token",
+               "--userinfo-url", f"{upstream}/me", "--subject", "sub",
+               "--client-id", UPSTREAM_CLIENT_ID, "--client-secret-stdin",
+               "--scope", "openid", "--scope", "idcard", "--map", "id_number=resident_id",
+               "--level", "1", "--link-by", "id_number", "--json",
+               stdin=UPSTREAM_SECRET + "\n", IDP_ISSUER=base)
+
+
 def next_upstream_person(issuer: str, sub: str) -> None:
     """Who logs in at the upstream next (its interaction logs them in without a form)."""
     assert requests.post(f"{issuer}/_next", params={"sub": sub}, timeout=5).text == "ok"

@@ -4,9 +4,17 @@ token whose signature was checked before is still refused once it expires or is 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from oidc_helpers import Rp, get_code, redeem
+from sqlalchemy import select
+
+from clients.registry import register_client
+from idp.app import create_app
+from idp.audit import SYSTEM_ACTOR, AuditEvent
+from idp.store import StoreUnavailable
 
 
 @pytest.fixture
@@ -60,10 +68,6 @@ def test_a_token_introspected_before_is_inactive_once_it_expires(client, svc, ap
 
 
 def _audited_actor(svc, event_type: str) -> tuple[str, str]:
-    from sqlalchemy import select
-
-    from idp.audit import AuditEvent
-
     with svc.db.session() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.type == event_type)
                                 .order_by(AuditEvent.id.desc())).first()
@@ -71,7 +75,7 @@ def _audited_actor(svc, event_type: str) -> tuple[str, str]:
 
 
 def test_a_token_issued_before_flask_is_audited_with_the_caller_behind_a_trusted_proxy(
-    settings, api_behind_proxy
+    api_behind_proxy
 ):
     client, svc, api = api_behind_proxy
     response = client.post("/token", data={"grant_type": "client_credentials"},
@@ -82,17 +86,10 @@ def test_a_token_issued_before_flask_is_audited_with_the_caller_behind_a_trusted
 
 
 @pytest.fixture
-def api_behind_proxy(settings, make_client):
-    from dataclasses import replace
-
-    from idp.app import create_app
-
+def api_behind_proxy(settings):
+    """An app behind one trusted proxy, its test client, and a client-credentials client."""
     app = create_app(replace(settings, trusted_proxies=1))
     svc = app.extensions["yiwang"]
-    from clients.registry import register_client
-    from idp.audit import SYSTEM_ACTOR
-    from tests.oidc.oidc_helpers import Rp
-
     client_row, secret = register_client(svc, {
         "client_name": "批量接口", "redirect_uris": [], "first_party": True,
         "scope": "profile", "grant_types": ["client_credentials"]}, SYSTEM_ACTOR)
@@ -129,8 +126,6 @@ def test_a_body_that_is_not_a_form_is_left_to_flask(client, api):
 
 
 def test_an_outage_on_the_lean_path_is_flasks_503_not_a_500(client, svc, api, monkeypatch):
-    from idp.store import StoreUnavailable
-
     def down(*_args, **_kwargs):
         raise StoreUnavailable("the Store is down")
 
@@ -145,12 +140,6 @@ def test_an_outage_on_the_lean_path_is_flasks_503_not_a_500(client, svc, api, mo
 def test_userinfo_answered_before_flask_takes_the_token_from_the_header_or_the_form(
     client, rp, pkce, person, login
 ):
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from oidc_helpers import get_code, redeem
-
     login(person)
     token = redeem(client, rp, get_code(client, rp, pkce), pkce).get_json()["access_token"]
     by_header = client.get("/userinfo", headers={"Authorization": f"Bearer {token}"})
