@@ -27,13 +27,12 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import OAuth2Request
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from werkzeug.datastructures import EnvironHeaders
-from werkzeug.http import HTTP_STATUS_CODES
 
 from idp.oidc.authlib_endpoints import Introspection, Revocation
 from idp.oidc.userinfo_answer import Answer
 from idp.oidc.userinfo_answer import answer as userinfo_answer
+from idp.web.before_flask import BeforeFlask
 from idp.web.form_request import URLENCODED, parse_form
-from idp.web.headers import security_headers
 from idp.web.input_guard import check_form_post
 from idp.web.observe import RULE
 
@@ -103,14 +102,14 @@ ENDPOINTS = {
 }
 
 
-class MachineEndpoints:
+class MachineEndpoints(BeforeFlask):
     """WSGI middleware: these endpoints' urlencoded POSTs (and userinfo's GET); everything
     else to ``app``."""
 
     def __init__(self, app: Callable, flask_app: Flask, server: OidcServer) -> None:
-        self.app, self.flask_app, self.server = app, flask_app, server
+        super().__init__(app, flask_app)
+        self.server = server
         self.max_body = flask_app.config["MAX_CONTENT_LENGTH"]  # larger: Flask's 413
-        self.security = list(security_headers(server.services.settings.issuer).items())
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         endpoint, methods = ENDPOINTS.get(environ.get("PATH_INFO"), (None, ()))
@@ -132,24 +131,9 @@ class MachineEndpoints:
         environ[RULE] = environ["PATH_INFO"]
         refused = check_form_post(environ, body)
         if refused is not None:
-            return self._respond(start_response, *refused)
+            return self.respond(start_response, *refused)
         try:
             answer = endpoint(self.server, environ, parse_form(body))
         except Exception as error:  # noqa: BLE001 - answered by Flask's error handlers
-            return self._flask_error(environ, start_response, error)
-        return self._respond(start_response, *answer)
-
-    def _respond(self, start_response: Callable, status: int, headers: list[tuple[str, str]],
-                 body: bytes) -> list[bytes]:
-        present = {name.lower() for name, _ in headers}
-        headers = [*headers, *(h for h in self.security if h[0].lower() not in present)]
-        if "content-length" not in present:
-            headers.append(("Content-Length", str(len(body))))
-        start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Unknown')}", headers)
-        return [body]
-
-    def _flask_error(self, environ: dict, start_response: Callable, error: Exception):
-        app = self.flask_app
-        with app.request_context(environ):
-            response = app.finalize_request(app.handle_user_exception(error))
-        return response(environ, start_response)
+            return self.flask_error(environ, start_response, error)
+        return self.respond(start_response, *answer)

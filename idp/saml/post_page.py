@@ -22,6 +22,7 @@ TEMPLATE = "saml/post.html"
 # Private-use characters: autoescape leaves them as they are, and no URL or field holds them.
 _URL, _NAME, _VALUE = "\ue000url\ue000", "\ue000name\ue000", "\ue000value\ue000"
 _MAX_PAGES = 16  # (language, script root) pairs kept per app; script roots are few
+_PAGES = "saml_post_pages"  # their key in app.extensions
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,26 @@ def post_page(url: str, fields: dict[str, str]) -> str:
     """The auto-submit page posting fields to url, as ``render_template(TEMPLATE, ...)``."""
     if get_flashed_messages(with_categories=True):  # kept for the template, which shows them
         return render_template(TEMPLATE, url=url, fields=fields)
-    pages = current_app.extensions.setdefault("saml_post_pages", {})
-    key = (language(), request.script_root)
-    page = pages.get(key)
-    if page is None:
-        if len(pages) >= _MAX_PAGES:
-            pages.clear()
-        page = pages[key] = _prepare()
-    return page.fill(url, fields)
+    return prepared_page().fill(url, fields)
+
+
+def prepared_page() -> _Page:
+    """The request's language's page, prepared once per app (in a request context)."""
+    return cached_page(current_app, language(), request.script_root) or _remember(
+        current_app, (language(), request.script_root), _prepare())
+
+
+def cached_page(app, lang: str, script_root: str) -> _Page | None:
+    """The page prepared for lang and script_root, if it was (no request context needed)."""
+    return app.extensions.get(_PAGES, {}).get((lang, script_root))
+
+
+def _remember(app, key: tuple[str, str], page: _Page) -> _Page:
+    pages = app.extensions.setdefault(_PAGES, {})
+    if len(pages) >= _MAX_PAGES:
+        pages.clear()
+    pages[key] = page
+    return page
 
 
 def _prepare() -> _Page:

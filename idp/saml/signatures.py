@@ -8,7 +8,9 @@ wrapping variants); keys only from the SP's registered metadata, never from KeyI
 
 from __future__ import annotations
 
+import base64
 import copy
+import hashlib
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -17,12 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 from signxml import (
-    CanonicalizationMethod,
     DigestAlgorithm,
     InvalidInput,
     SignatureConfiguration,
     SignatureMethod,
-    XMLSigner,
     XMLVerifier,
 )
 from signxml.exceptions import InvalidSignature as XmlInvalidSignature
@@ -41,45 +41,58 @@ _HASHES = {
 _ID_ATTRIBUTES = ("ID", "Id", "id", "AssertionID")
 
 
-class _XMLSigner(XMLSigner):
-    def get_root(self, data):
-        # signxml copies the element by serialising and parsing it again (twice per
-        # signature); our elements are roots we built ourselves, so an in-memory copy is
-        # the same tree.
-        return copy.deepcopy(data)
-
-
 class Signer:
-    """Signs SAML elements with one RSA key; build once per key (signxml re-checks a PEM key
-    on every call, ~15/s, but takes a key object as is, ~hundreds/s — NOTES)."""
+    """Signs SAML elements with one RSA key: enveloped, RSA-SHA256, exclusive c14n, the
+    certificate in KeyInfo. Build once per key.
+
+    The same bytes signxml's ``XMLSigner`` writes for these settings (tests/saml compare them:
+    RSA PKCS#1 v1.5 signatures are deterministic), without its generic work: it copies the
+    tree twice, builds the Signature element by element and searches for the placeholder,
+    which cost about a third of a signature beside the RSA operation itself (issue 16).
+    signxml still verifies everything we receive (``verify_enveloped``).
+    """
 
     def __init__(self, key: rsa.RSAPrivateKey, cert_pem: str) -> None:
         self.key = key
         self.cert_pem = cert_pem
-        # The KeyInfo signxml would write for cert=[certificate], built once: given the
-        # certificate, signxml re-encodes it as PEM and strips it on every signature.
         pem = x509.load_pem_x509_certificate(cert_pem.encode()).public_bytes(Encoding.PEM)
-        self._key_info = etree.Element(f"{{{c.DS}}}KeyInfo", nsmap={"ds": c.DS})
-        data = etree.SubElement(self._key_info, f"{{{c.DS}}}X509Data")
-        etree.SubElement(data, f"{{{c.DS}}}X509Certificate").text = strip_pem_header(pem)
-        self._signer = _XMLSigner(
-            signature_algorithm=SignatureMethod.RSA_SHA256,
-            digest_algorithm=DigestAlgorithm.SHA256,
-            c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
-        )
-        self._signer.namespaces = {"ds": c.DS}
+        self._template = etree.fromstring(_SIGNATURE_TEMPLATE.format(
+            ds=c.DS, c14n=c.EXC_C14N, method=c.RSA_SHA256, enveloped=c.ENVELOPED,
+            digest=c.SHA256, cert=strip_pem_header(pem)))
 
     def sign(self, element: etree._Element) -> etree._Element:
-        """element signed (enveloped); its ds:Signature goes right after saml:Issuer, where
-        the SAML schema wants it (Core §3.2.1, §2.3.3)."""
-        placeholder = etree.Element(
-            f"{{{c.DS}}}Signature", Id="placeholder", nsmap={"ds": c.DS}
-        )
+        """element, signed (enveloped) in place and returned; its ds:Signature goes right
+        after saml:Issuer, where the SAML schema wants it (Core §3.2.1, §2.3.3)."""
+        element_id = element.get("ID")
+        # The enveloped-signature transform removes the Signature, which is not there yet.
+        digest = hashlib.sha256(_exc_c14n(element)).digest()
+        signature = copy.deepcopy(self._template)
+        signed_info, value = signature[0], signature[1]
+        reference = signed_info[2]
+        reference.set("URI", f"#{element_id}" if element_id else "")  # "": the whole document
+        reference[2].text = base64.b64encode(digest).decode()  # DigestValue
+        value.text = base64.b64encode(self.key.sign(
+            _exc_c14n(signed_info), padding.PKCS1v15(), hashes.SHA256())).decode()
         issuer = element.find(f"{{{c.SAML}}}Issuer")
-        element.insert(0 if issuer is None else element.index(issuer) + 1, placeholder)
-        # No reference_uri: signxml then references the root's own ID ("#" + ID), as before,
-        # without one more serialise/parse copy of the tree and an XPath search for the ID.
-        return self._signer.sign(element, key=self.key, key_info=copy.deepcopy(self._key_info))
+        element.insert(0 if issuer is None else element.index(issuer) + 1, signature)
+        return element
+
+
+# Children in the order the code above indexes them: SignedInfo, SignatureValue, KeyInfo;
+# in SignedInfo the Reference third, in it the DigestValue third.
+_SIGNATURE_TEMPLATE = (
+    '<ds:Signature xmlns:ds="{ds}"><ds:SignedInfo>'
+    '<ds:CanonicalizationMethod Algorithm="{c14n}"/><ds:SignatureMethod Algorithm="{method}"/>'
+    '<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="{enveloped}"/>'
+    '<ds:Transform Algorithm="{c14n}"/></ds:Transforms><ds:DigestMethod Algorithm="{digest}"/>'
+    '<ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/>'
+    '<ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data>'
+    '</ds:KeyInfo></ds:Signature>'
+)
+
+
+def _exc_c14n(element: etree._Element) -> bytes:
+    return etree.tostring(element, method="c14n", exclusive=True, with_comments=False)
 
 
 def verify_enveloped(root: etree._Element, certs: list[str]) -> None:

@@ -11,6 +11,7 @@ from idp.saml.bindings import from_post, from_redirect
 from idp.saml.errors import SamlError
 from idp.saml.metadata import CACHE_SECONDS, idp_metadata
 from idp.saml.post_page import post_page
+from idp.saml.sso_front import SamlSsoFront, decided_answer
 from idp.services import services
 from idp.sso.logout import FRONTCHANNEL_WAIT_MS
 from idp.web import csrf
@@ -37,6 +38,8 @@ def _install(state) -> None:
     # (issue 16). Flashed messages wait for the next portal page instead of an auto-submit
     # page nobody reads; /saml/resume, right after the login page, keeps its session.
     skip_sessions(state.app, SESSIONLESS_PATHS)
+    # Their GETs, the SSO answers SPs ask for most, are decided before Flask (sso_front).
+    state.app.wsgi_app = SamlSsoFront(state.app.wsgi_app, state.app)
 
 
 def actor() -> Actor:
@@ -85,6 +88,9 @@ def metadata():
 @bp.route("/sso", methods=["GET", "POST"])
 @csrf.exempt  # the SP's form carries no CSRF token; the request is checked as SAML instead
 def single_sign_on():
+    decided = decided_answer(request.environ)  # by the middleware in front (sso_front)
+    if decided is not None:
+        return render(decided)
     try:
         inbound = (from_redirect(request.query_string, "SAMLRequest") if request.method == "GET"
                    else from_post(request.form, "SAMLRequest"))
@@ -100,6 +106,9 @@ def resume():
 
 @bp.get("/idp-initiated")
 def idp_initiated():
+    decided = decided_answer(request.environ)
+    if decided is not None:
+        return render(decided)
     return render(sso.idp_initiated(services(), request.args.get("sp"),
                                     request.args.get("RelayState"), current_session(), actor()))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = ("zh", "en")
 
@@ -10,8 +12,14 @@ LANGUAGES = ("zh", "en")
 def language() -> str:
     if "lang" not in g:
         default = current_app.extensions["yiwang"].settings.default_language
-        g.lang = request.accept_languages.best_match(LANGUAGES, default=default) or default
+        g.lang = language_of(request.headers.get("Accept-Language"), default)
     return g.lang
+
+
+def language_of(accept_language: str | None, default: str) -> str:
+    """``language()`` for an Accept-Language header read without Flask."""
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(LANGUAGES, default=default) or default
 
 
 def t(zh: str, en: str) -> str:

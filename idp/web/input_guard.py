@@ -202,6 +202,18 @@ def check_form_post(environ: dict, body: bytes) -> tuple[int, list[tuple[str, st
     return None
 
 
+def passes_get(environ: dict) -> bool:
+    """The guard's checks of a GET (path, query string, headers), without Flask: True when
+    they pass. A request that fails is left to Flask, whose hook answers it."""
+    try:
+        _check_path(environ)
+        _check_pairs(environ.get("QUERY_STRING", "").encode("latin-1"), "query")
+        _check_headers(environ, environ.get("PATH_INFO", ""))
+    except _Refused:
+        return False
+    return True
+
+
 def _json_refusal(status: int, error: str, description: str
                   ) -> tuple[int, list[tuple[str, str]], bytes]:
     """A refusal at a JSON endpoint: RFC 6749 §5.2's shape, with the Basic challenge on 401."""

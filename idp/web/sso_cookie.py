@@ -10,15 +10,24 @@ from __future__ import annotations
 import time
 
 from flask import Response, request
+from werkzeug.http import parse_cookie
 
-from idp.services import services
+from idp.services import Services, services
 from idp.sso.session import COOKIE_NAME, SsoSession
 
 
 def current_session() -> tuple[str, SsoSession] | None:
     """(cookie token, live SsoSession) for this request's SSO cookie, or None."""
-    token = request.cookies.get(COOKIE_NAME)
-    session = services().sessions.load(token) if token else None
+    return session_named(services(), request.cookies.get(COOKIE_NAME))
+
+
+def session_of(svc: Services, environ: dict) -> tuple[str, SsoSession] | None:
+    """``current_session()`` for a WSGI environ, without Flask."""
+    return session_named(svc, parse_cookie(environ).get(COOKIE_NAME))
+
+
+def session_named(svc: Services, token: str | None) -> tuple[str, SsoSession] | None:
+    session = svc.sessions.load(token) if token else None
     return (token, session) if token and session else None
 
 
