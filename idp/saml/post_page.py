@@ -48,8 +48,8 @@ def post_page(url: str, fields: dict[str, str]) -> str:
 
 def prepared_page() -> _Page:
     """The request's language's page, prepared once per app (in a request context)."""
-    return cached_page(current_app, language(), request.script_root) or _remember(
-        current_app, (language(), request.script_root), _prepare())
+    key = (language(), request.script_root)
+    return cached_page(current_app, *key) or _remember(current_app, key, _prepare())
 
 
 def cached_page(app, lang: str, script_root: str) -> _Page | None:
