@@ -79,9 +79,9 @@ def _worker_app(settings: Settings, options: ServeOptions):
 
     log.info("worker %d building the app", os.getpid())
     app = worker_app(settings, _build_app)
-    if options.body_waiters and options.server == "granian":
-        app = BodyFirst(app, options.threads)
     if options.server == "granian":
+        if options.body_waiters:
+            app = BodyFirst(app, options.threads)
         # granian copies the process environment into every request's WSGI environ: keep the
         # key-encryption key and other IDP_* secrets out of it (the settings are read already).
         for name in [name for name in os.environ if name.startswith("IDP_")]:

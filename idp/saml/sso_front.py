@@ -38,6 +38,11 @@ ANSWER = "yiwang.saml_answer"  # WSGI environ key: the answer decided here, for 
 _HTML = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
 
 
+def actor_of(environ: dict) -> Actor:
+    """Who the audit says asked: the client address and user agent of the request."""
+    return Actor(ip=environ.get("REMOTE_ADDR"), user_agent=environ.get("HTTP_USER_AGENT") or None)
+
+
 def decided_answer(environ: dict) -> Answer | None:
     """The answer this middleware decided for the request, if it did (for the views)."""
     return environ.get(ANSWER)
@@ -71,8 +76,7 @@ class SamlSsoFront(BeforeFlask):
 
     def _decide(self, path: str, environ: dict) -> Answer:
         svc = self.services
-        actor = Actor(ip=environ.get("REMOTE_ADDR"),
-                      user_agent=environ.get("HTTP_USER_AGENT") or None)
+        actor = actor_of(environ)
         current = session_of(svc, environ)
         query = environ.get("QUERY_STRING", "")
         if path == "/saml/idp-initiated":

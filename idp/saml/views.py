@@ -11,7 +11,7 @@ from idp.saml.bindings import from_post, from_redirect
 from idp.saml.errors import SamlError
 from idp.saml.metadata import CACHE_SECONDS, idp_metadata
 from idp.saml.post_page import post_page
-from idp.saml.sso_front import SamlSsoFront, decided_answer
+from idp.saml.sso_front import SamlSsoFront, actor_of, decided_answer
 from idp.services import services
 from idp.sso.logout import FRONTCHANNEL_WAIT_MS
 from idp.web import csrf
@@ -43,7 +43,7 @@ def _install(state) -> None:
 
 
 def actor() -> Actor:
-    return Actor(ip=request.remote_addr, user_agent=request.user_agent.string or None)
+    return actor_of(request.environ)
 
 
 def render(answer: Answer):

@@ -172,9 +172,7 @@ def guard():
     """The before_request hook: None to go on, or the 400/401 answer."""
     path = request.path
     try:
-        _check_path(request.environ)
-        _check_pairs(request.query_string, "query")
-        _check_headers(request.environ, path)
+        _check_head(request.environ, request.query_string)
         if request.method not in ("GET", "HEAD", "OPTIONS") or request.content_length:
             try:
                 _check_body()
@@ -206,12 +204,17 @@ def passes_get(environ: dict) -> bool:
     """The guard's checks of a GET (path, query string, headers), without Flask: True when
     they pass. A request that fails is left to Flask, whose hook answers it."""
     try:
-        _check_path(environ)
-        _check_pairs(environ.get("QUERY_STRING", "").encode("latin-1"), "query")
-        _check_headers(environ, environ.get("PATH_INFO", ""))
+        _check_head(environ, environ.get("QUERY_STRING", "").encode("latin-1"))
     except _Refused:
         return False
     return True
+
+
+def _check_head(environ: dict, query_string: bytes) -> None:
+    """Path, query string and the headers read: what every request is checked for."""
+    _check_path(environ)
+    _check_pairs(query_string, "query")
+    _check_headers(environ, environ.get("PATH_INFO", ""))
 
 
 def _json_refusal(status: int, error: str, description: str
